@@ -1,0 +1,68 @@
+/**
+ * Random-testing campaigns: up to `runs` executions under one scheduler, stopping at the first
+ * violation; and the replay of a recipe into a full trace (how every report gets its trace).
+ */
+import { defaultExecOptions, type ExecOptions, type Execution, execute } from './executor.js';
+import type { Instance } from './instance.js';
+import { encodeReplay, type FailureReport, failureFormat, type Recipe } from './recipe.js';
+import type { Scheduler } from './scheduler.js';
+import { replayScheduler } from './schedulers/replay.js';
+import type { Violation } from './violation.js';
+
+export interface CampaignResult {
+  /** Executions started (the failing one included). */
+  readonly runs: number;
+  /** Steps over all executions. */
+  readonly steps: number;
+  readonly violation: Violation | null;
+  /** Index of the failing execution and its decisions, when one failed. */
+  readonly failingRun: number | null;
+  readonly decisions: readonly number[] | null;
+}
+
+export function runCampaign<S>(
+  inst: Instance<S>,
+  scheduler: Scheduler,
+  runs: number,
+  exec: Omit<ExecOptions, 'trace'> = defaultExecOptions,
+): CampaignResult {
+  let steps = 0;
+  for (let run = 0; run < runs; run++) {
+    const e = execute(inst, scheduler, run, { ...exec, trace: false });
+    steps += e.steps;
+    if (e.violation) return { runs: run + 1, steps, violation: e.violation, failingRun: run, decisions: e.decisions };
+  }
+  return { runs, steps, violation: null, failingRun: null, decisions: null };
+}
+
+/** Re-executes recorded decisions with tracing on. Throws ReplayDivergence if they do not fit. */
+export function replayDecisions<S>(inst: Instance<S>, decisions: readonly number[]): Execution<S> {
+  // The step budget is the number of recorded thread picks: a recorded livelock stops at the same step.
+  const maxSteps = decisions.filter((d) => d % 2 === 0).length;
+  return execute(inst, replayScheduler(decisions), 0, { maxSteps, checkInvariants: true, trace: true });
+}
+
+export interface ReportInput {
+  readonly seed: number;
+  readonly run: number;
+  readonly scheduler: string;
+  readonly decisions: readonly number[];
+}
+
+/** Builds the failure report of a failing run by replaying it with tracing on. */
+export function buildFailureReport<S>(inst: Instance<S>, input: ReportInput): FailureReport {
+  const recipe: Recipe = { model: inst.model.name, seed: input.seed, config: inst.config, decisions: input.decisions };
+  const replayed = replayDecisions(inst, input.decisions);
+  if (replayed.violation === null) throw new Error('buildFailureReport: the recorded run does not fail when replayed');
+  const replay = encodeReplay(recipe);
+  return {
+    format: failureFormat,
+    ...recipe,
+    violation: replayed.violation,
+    scheduler: input.scheduler,
+    run: input.run,
+    replay,
+    command: `npx mmcheck replay '${replay}'`,
+    trace: replayed.trace ?? [],
+  };
+}

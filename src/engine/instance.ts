@@ -1,0 +1,197 @@
+/**
+ * A model bound to one configuration: its procedures, its invariants split by when they are checked,
+ * and the primitive that runs one atomic step (shared by the executor and the exhaustive searches).
+ * Contract: `execStep` mutates `state` in place; choices come from the `choose` callback; a
+ * `ctx.fail` inside the step surfaces as a thrown ModelFailure, any other throw is a harness bug.
+ */
+import { HarnessError, ModelFailure } from './errors.js';
+import type {
+  Access,
+  AnyModel,
+  Config,
+  Frame,
+  Invariant,
+  Locals,
+  Procedure,
+  Step,
+  StepCtx,
+  SystemState,
+  Thread,
+  ThreadId,
+} from './types.js';
+import { asThreadId } from './types.js';
+
+export type Chooser = (arity: number, what: string, tid: ThreadId) => number;
+
+export class Instance<S = unknown> {
+  readonly stepInvariants: readonly Invariant<S>[];
+  readonly quiescentInvariants: readonly Invariant<S>[];
+  readonly procedures: { readonly [name: string]: Procedure<S> };
+  private state: SystemState<S> | null = null;
+  private chooser: Chooser | null = null;
+  private readonly ctx: StepCtx;
+  private currentTid: ThreadId = asThreadId(0);
+
+  constructor(
+    readonly model: AnyModel,
+    readonly config: Config,
+  ) {
+    this.procedures = model.procedures;
+    const all = model.invariants(config) as readonly Invariant<S>[];
+    this.stepInvariants = all.filter((i) => i.when === 'step');
+    this.quiescentInvariants = all.filter((i) => i.when === 'quiescent');
+    this.ctx = this.makeCtx();
+  }
+
+  init(): SystemState<S> {
+    return this.model.init(this.config) as SystemState<S>;
+  }
+
+  get invariants(): readonly Invariant<S>[] {
+    return [...this.stepInvariants, ...this.quiescentInvariants];
+  }
+
+  /** The step the thread would take next. Precondition: the thread is not done. */
+  nextStep(thread: Thread): Step<S> {
+    const frame = thread.stack[thread.stack.length - 1] as Frame;
+    const proc = this.procedures[frame.proc];
+    if (proc === undefined) throw new HarnessError(`unknown procedure '${frame.proc}'`);
+    const step = proc.steps[frame.pc];
+    if (step === undefined) throw new HarnessError(`procedure '${frame.proc}' has no step '${frame.pc}'`);
+    return step;
+  }
+
+  isEnabled(state: SystemState<S>, thread: Thread): boolean {
+    if (thread.stack.length === 0 || thread.blockedOn !== null) return false;
+    const step = this.nextStep(thread);
+    return step.guard === undefined || step.guard(state.shared, thread.stack[thread.stack.length - 1] as Frame);
+  }
+
+  /** Fills `out` with the enabled thread ids in ascending order; returns their count. */
+  enabledInto(state: SystemState<S>, out: ThreadId[]): number {
+    let n = 0;
+    const threads = state.threads;
+    for (let i = 0; i < threads.length; i++) {
+      const t = threads[i] as Thread;
+      if (this.isEnabled(state, t)) out[n++] = t.id;
+    }
+    out.length = n;
+    return n;
+  }
+
+  allDone(state: SystemState<S>): boolean {
+    for (const t of state.threads) if (t.stack.length > 0) return false;
+    return true;
+  }
+
+  isQuiescent(state: SystemState<S>): boolean {
+    return this.model.quiescent ? this.model.quiescent(state) : this.allDone(state);
+  }
+
+  /** Footprint of the thread's next step, or null when the step declares none (unknown). */
+  footprint(state: SystemState<S>, tid: ThreadId): readonly Access[] | null {
+    const thread = state.threads[tid] as Thread;
+    const step = this.nextStep(thread);
+    return step.footprint ? step.footprint(state.shared, thread.stack[thread.stack.length - 1] as Frame, tid) : null;
+  }
+
+  /** Label of the thread's next step, as `proc.label`. */
+  label(thread: Thread): string {
+    const frame = thread.stack[thread.stack.length - 1];
+    return frame ? `${frame.proc}.${frame.pc}` : '(done)';
+  }
+
+  /** Runs one atomic step of `tid` on `state` (in place). Throws ModelFailure for a model finding. */
+  execStep(state: SystemState<S>, tid: ThreadId, chooser: Chooser): void {
+    const thread = state.threads[tid] as Thread;
+    const frame = thread.stack[thread.stack.length - 1] as Frame;
+    const step = this.nextStep(thread);
+    this.state = state;
+    this.chooser = chooser;
+    this.currentTid = tid;
+    let result: ReturnType<Step<S>['run']>;
+    try {
+      result = step.run(state.shared, frame, this.ctx);
+    } catch (e) {
+      if (e instanceof ModelFailure || e instanceof HarnessError) throw e;
+      throw new HarnessError(`${frame.proc}.${frame.pc} threw: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      this.state = null;
+      this.chooser = null;
+    }
+    if (typeof result === 'string') {
+      frame.pc = result;
+      return;
+    }
+    switch (result.k) {
+      case 'call': {
+        const callee = this.procedures[result.proc];
+        if (callee === undefined) throw new HarnessError(`${frame.proc}.${frame.pc} calls unknown '${result.proc}'`);
+        frame.pc = result.ret;
+        thread.stack.push({ proc: result.proc, pc: callee.entry, locals: result.args, into: result.into });
+        return;
+      }
+      case 'ret': {
+        thread.stack.pop();
+        const caller = thread.stack[thread.stack.length - 1];
+        if (caller !== undefined && frame.into !== null) caller.locals[frame.into] = result.value;
+        return;
+      }
+      case 'block':
+        frame.pc = result.next;
+        thread.blockedOn = result.on;
+        return;
+    }
+  }
+
+  private makeCtx(): StepCtx {
+    const self = this;
+    return {
+      get tid() {
+        return self.currentTid;
+      },
+      choose(arity: number, what: string): number {
+        if (!Number.isInteger(arity) || arity < 1) throw new HarnessError(`choose(${arity}) for '${what}'`);
+        if (arity === 1) return 0;
+        return (self.chooser as Chooser)(arity, what, self.currentTid);
+      },
+      spawn(name: string, proc: string, args: Locals): ThreadId {
+        const callee = self.procedures[proc];
+        if (callee === undefined) throw new HarnessError(`spawn of unknown procedure '${proc}'`);
+        const threads = (self.state as SystemState<S>).threads;
+        const id = asThreadId(threads.length);
+        threads.push({ id, name, stack: [{ proc, pc: callee.entry, locals: args, into: null }], blockedOn: null });
+        return id;
+      },
+      wake(tid: ThreadId): void {
+        const t = (self.state as SystemState<S>).threads[tid];
+        if (t === undefined) throw new HarnessError(`wake of unknown thread ${tid}`);
+        t.blockedOn = null;
+      },
+      fail(message: string): never {
+        throw new ModelFailure(message);
+      },
+    };
+  }
+
+  /** First violated invariant of `list`, or null. */
+  check(state: SystemState<S>, list: readonly Invariant<S>[]): { name: string; message: string } | null {
+    for (const inv of list) {
+      const message = inv.check(state);
+      if (message !== null) return { name: inv.name, message };
+    }
+    return null;
+  }
+
+  /** Invariants due after a step: per-step ones, plus quiescent ones when the state is quiescent. */
+  checkAfterStep(state: SystemState<S>): { name: string; message: string } | null {
+    const v = this.check(state, this.stepInvariants);
+    if (v !== null || this.quiescentInvariants.length === 0 || !this.isQuiescent(state)) return v;
+    return this.check(state, this.quiescentInvariants);
+  }
+}
+
+/** Helper for models: a thread at the entry of `proc`. */
+export function newThread<S>(id: number, name: string, proc: Procedure<S>, locals: Locals = {}): Thread {
+  return { id: asThreadId(id), name, stack: [{ proc: proc.name, pc: proc.entry, locals, into: null }], blockedOn: null };
+}
