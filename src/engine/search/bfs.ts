@@ -1,0 +1,125 @@
+/**
+ * Breadth-first exhaustive search with a visited set of 64-bit fingerprints. Level order makes the
+ * first violation found a shortest counterexample (fewest steps). Per stored state it keeps a parent
+ * index and a transition id; the counterexample's decisions are rebuilt from that chain.
+ */
+import { UsageError } from '../errors.js';
+import type { Instance } from '../instance.js';
+import type { ThreadId } from '../types.js';
+import type { Violation } from '../violation.js';
+import { boundedChoices, deadlockMessage, nodeFingerprint, type SearchNode } from './node.js';
+import { forEachSuccessor } from './successors.js';
+import type { SearchOptions, SearchResult } from './types.js';
+import { collisionProbability, FingerprintTable, IntColumn } from './visited.js';
+
+export function bfs<S>(inst: Instance<S>, opts: SearchOptions): SearchResult {
+  if (opts.por) throw new UsageError('partial-order reduction is available with DFS only');
+  const now = opts.now ?? (() => 0);
+  const t0 = now();
+  const bounded = opts.preemptionBound !== null;
+  const table = new FingerprintTable();
+  const parent = new IntColumn();
+  const via = new IntColumn();
+  const transitionIds = new Map<string, number>();
+  const transitionList: number[][] = [];
+  const fp = new Uint32Array(2);
+  let transitions = 0;
+  let maxDepth = 0;
+  let incompleteReason: string | null = null;
+
+  const pathTo = (index: number, extra: readonly number[] = []): number[] => {
+    const parts: number[][] = [extra as number[]];
+    for (let i = index; parent.at(i) !== -1; i = parent.at(i)) parts.push(transitionList[via.at(i)] as number[]);
+    return parts.reverse().flat();
+  };
+  const result = (violation: Violation | null, decisions: number[] | null): SearchResult => ({
+    verdict: violation ? 'violation' : incompleteReason ? 'incomplete' : 'pass',
+    violation,
+    decisions,
+    states: table.size,
+    transitions,
+    maxDepth,
+    ms: now() - t0,
+    bytesPerState: table.size === 0 ? 0 : (table.bytes + parent.bytes + via.bytes) / table.size,
+    collisionProbability: collisionProbability(table.size),
+    incompleteReason,
+  });
+  const internTransition = (decisions: number[]): number => {
+    const key = decisions.join(',');
+    let id = transitionIds.get(key);
+    if (id === undefined) {
+      id = transitionList.length;
+      transitionIds.set(key, id);
+      transitionList.push(decisions);
+    }
+    return id;
+  };
+
+  const init: SearchNode<S> = { state: inst.init(), last: -1, preemptions: 0 };
+  nodeFingerprint(init, bounded, fp);
+  table.add(fp, 0);
+  parent.push(-1);
+  via.push(-1);
+  const v0 = inst.checkAfterStep(init.state);
+  if (v0) return result({ kind: 'invariant', ...v0, step: 0 }, []);
+
+  let frontier: Array<SearchNode<S>> = [init];
+  let frontierIndex: number[] = [0];
+  const enabled: ThreadId[] = [];
+  for (let depth = 0; frontier.length > 0; depth++) {
+    maxDepth = depth;
+    const next: Array<SearchNode<S>> = [];
+    const nextIndex: number[] = [];
+    for (let k = 0; k < frontier.length; k++) {
+      const node = frontier[k] as SearchNode<S>;
+      const index = frontierIndex[k] as number;
+      if (inst.enabledInto(node.state, enabled) === 0) {
+        if (inst.allDone(node.state)) continue;
+        const message = deadlockMessage(inst, node.state);
+        return result({ kind: 'deadlock', name: 'deadlock', message, step: depth }, pathTo(index));
+      }
+      if (depth >= opts.maxDepth) {
+        incompleteReason = `depth bound ${opts.maxDepth} reached`;
+        continue;
+      }
+      let found: { v: Violation; d: number[] } | null = null;
+      for (const [tid, preemptions] of boundedChoices(enabled, node, opts.preemptionBound)) {
+        const stop = forEachSuccessor(inst, node.state, tid, (state, decisions, failure) => {
+          transitions++;
+          if (failure !== null) {
+            found = { v: { kind: 'assertion', name: 'assertion', message: failure, step: depth + 1 }, d: pathTo(index, decisions) };
+            return true;
+          }
+          const child: SearchNode<S> = { state, last: tid, preemptions };
+          nodeFingerprint(child, bounded, fp);
+          if (table.get(fp) !== -1) return false;
+          const childIndex = table.size;
+          table.add(fp, childIndex);
+          parent.push(index);
+          via.push(internTransition(decisions));
+          const v = inst.checkAfterStep(state);
+          if (v) {
+            found = { v: { kind: 'invariant', ...v, step: depth + 1 }, d: pathTo(childIndex) };
+            return true;
+          }
+          next.push(child);
+          nextIndex.push(childIndex);
+          return false;
+        });
+        if (stop) break;
+      }
+      if (found !== null) {
+        const f = found as { v: Violation; d: number[] };
+        maxDepth = depth + 1;
+        return result(f.v, f.d);
+      }
+      if (table.size >= opts.maxStates) {
+        incompleteReason = `state budget ${opts.maxStates} reached`;
+        return result(null, null);
+      }
+    }
+    frontier = next;
+    frontierIndex = nextIndex;
+  }
+  return result(null, null);
+}

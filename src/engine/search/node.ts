@@ -1,0 +1,43 @@
+/**
+ * Search nodes: a state plus, under a preemption bound, the thread that ran last and the preemptions
+ * used so far (both part of the node's identity then). Shared by BFS and DFS.
+ * A preemption is a switch away from a thread that is still enabled (Musuvathi & Qadeer, PLDI'07).
+ */
+import type { Instance } from '../instance.js';
+import type { SystemState, ThreadId } from '../types.js';
+import { fingerprintInto } from '../value.js';
+
+export interface SearchNode<S> {
+  readonly state: SystemState<S>;
+  readonly last: ThreadId | -1;
+  readonly preemptions: number;
+}
+
+export function nodeFingerprint<S>(node: SearchNode<S>, bounded: boolean, out: Uint32Array): void {
+  fingerprintInto(bounded ? [node.state, node.last, node.preemptions] : node.state, out);
+}
+
+/**
+ * Threads that may run from `node` within the bound: all enabled ones, or only the last thread when
+ * the budget is spent and it is still enabled. Returns [thread, preemptions after] pairs.
+ */
+export function boundedChoices<S>(
+  enabled: readonly ThreadId[],
+  node: SearchNode<S>,
+  bound: number | null,
+): Array<[ThreadId, number]> {
+  const lastEnabled = node.last !== -1 && enabled.includes(node.last);
+  const out: Array<[ThreadId, number]> = [];
+  for (const t of enabled) {
+    const pre = lastEnabled && t !== node.last ? node.preemptions + 1 : node.preemptions;
+    if (bound === null || pre <= bound) out.push([t, pre]);
+  }
+  return out;
+}
+
+export function deadlockMessage<S>(inst: Instance<S>, state: SystemState<S>): string {
+  const stuck = state.threads
+    .filter((t) => t.stack.length > 0)
+    .map((t) => `${t.name} at ${inst.label(t)}${t.blockedOn ? ` blocked on ${t.blockedOn}` : ''}`);
+  return `no thread enabled: ${stuck.join(', ')}`;
+}

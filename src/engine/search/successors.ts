@@ -1,0 +1,49 @@
+/**
+ * Successors of a state by one thread: one per vector of data choices the step can make. The step is
+ * re-run on a fresh clone for each vector, enumerated depth-first (a forced prefix, then zeros,
+ * recording arities), so a step with choices of arities 2 and 3 yields 6 successors.
+ * Each successor carries its decisions in executor encoding (2*tid, then 2*c+1 per choice), and the
+ * message of a ModelFailure when the step failed (its state is then partial and must not be explored).
+ */
+import { ModelFailure } from '../errors.js';
+import type { Instance } from '../instance.js';
+import type { SystemState, ThreadId } from '../types.js';
+import { cloneValue } from '../value.js';
+
+export type SuccessorVisitor<S> = (next: SystemState<S>, decisions: number[], failure: string | null) => boolean;
+
+/** Calls `visit` for every successor; stops early (returning true) when `visit` returns true. */
+export function forEachSuccessor<S>(
+  inst: Instance<S>,
+  state: SystemState<S>,
+  tid: ThreadId,
+  visit: SuccessorVisitor<S>,
+): boolean {
+  let prefix: number[] = [];
+  for (;;) {
+    const values: number[] = [];
+    const arities: number[] = [];
+    const next = cloneValue(state);
+    let failure: string | null = null;
+    try {
+      inst.execStep(next, tid, (arity) => {
+        const i = values.length;
+        const v = i < prefix.length ? (prefix[i] as number) : 0;
+        values.push(v);
+        arities.push(arity);
+        return v;
+      });
+    } catch (e) {
+      if (!(e instanceof ModelFailure)) throw e;
+      failure = e.message;
+    }
+    const decisions = [2 * tid];
+    for (const v of values) decisions.push(2 * v + 1);
+    if (visit(next, decisions, failure)) return true;
+    let j = values.length - 1;
+    while (j >= 0 && (values[j] as number) + 1 >= (arities[j] as number)) j--;
+    if (j < 0) return false;
+    prefix = values.slice(0, j);
+    prefix.push((values[j] as number) + 1);
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * Exhaustive search options and results. BFS finds a shortest counterexample; DFS optionally applies
+ * partial-order reduction (persistent sets from footprints) and a preemption bound. Counterexamples are
+ * decision lists (executor encoding) so they replay like any random run.
+ */
+import type { Violation } from '../violation.js';
+
+export interface SearchOptions {
+  readonly strategy: 'bfs' | 'dfs';
+  /** Partial-order reduction (DFS only). */
+  readonly por: boolean;
+  /** Maximum number of preemptions along a path (null = unbounded). */
+  readonly preemptionBound: number | null;
+  /** Stop with verdict 'incomplete' after storing this many distinct states. */
+  readonly maxStates: number;
+  /** Paths longer than this are cut (verdict 'incomplete' if any was cut). */
+  readonly maxDepth: number;
+  /** Clock in ms, injected by the CLI or bench (the engine itself never reads a clock). */
+  readonly now?: () => number;
+}
+
+export const defaultSearchOptions: SearchOptions = {
+  strategy: 'bfs',
+  por: false,
+  preemptionBound: null,
+  maxStates: 2_000_000,
+  maxDepth: 10_000,
+};
+
+export interface SearchResult {
+  readonly verdict: 'pass' | 'violation' | 'incomplete';
+  readonly violation: Violation | null;
+  /** Decisions of the counterexample (replayable), when a violation was found. */
+  readonly decisions: readonly number[] | null;
+  /** Distinct states stored in the visited set. */
+  readonly states: number;
+  /** Transitions executed (successor computations, including those reaching known states). */
+  readonly transitions: number;
+  readonly maxDepth: number;
+  /** Elapsed time when a clock was given, else 0. */
+  readonly ms: number;
+  /** Bytes of the visited set (fingerprints, parents, transitions) per stored state. */
+  readonly bytesPerState: number;
+  /** Upper estimate of the probability that two distinct states shared a 64-bit fingerprint. */
+  readonly collisionProbability: number;
+  /** Why the verdict is 'incomplete' (budget hit), else null. */
+  readonly incompleteReason: string | null;
+}
