@@ -101,7 +101,11 @@ export class Instance<S = unknown> {
     return frame ? `${frame.proc}.${frame.pc}` : '(done)';
   }
 
-  /** Runs one atomic step of `tid` on `state` (in place). Throws ModelFailure for a model finding. */
+  /**
+   * Runs one atomic step of `tid` on `state` (in place). Throws ModelFailure for a model finding.
+   * Only `state.shared`, the stepping thread and the `threads` array are written in place; another
+   * thread is replaced by a copy when woken, so callers may share thread objects between states.
+   */
   execStep(state: SystemState<S>, tid: ThreadId, chooser: Chooser): void {
     const thread = state.threads[tid] as Thread;
     const frame = thread.stack[thread.stack.length - 1] as Frame;
@@ -164,9 +168,11 @@ export class Instance<S = unknown> {
         return id;
       },
       wake(tid: ThreadId): void {
-        const t = (self.state as SystemState<S>).threads[tid];
+        const threads = (self.state as SystemState<S>).threads;
+        const t = threads[tid];
         if (t === undefined) throw new HarnessError(`wake of unknown thread ${tid}`);
-        t.blockedOn = null;
+        // Copy-on-write: successor states share the other threads' objects with their parent.
+        threads[tid] = { ...t, blockedOn: null };
       },
       fail(message: string): never {
         throw new ModelFailure(message);

@@ -1,8 +1,8 @@
 /**
  * Plain-data utilities: deep clone, canonical 64-bit fingerprint and structural diff.
  * Contract: inputs are `Value`-shaped (no classes, no cycles, no undefined inside arrays). Object key
- * order never matters: the fingerprint hashes keys in sorted order, so equal states hash equally
- * whatever order steps created their fields in.
+ * order never matters: the fingerprint sums per-entry hashes, so equal states hash equally whatever
+ * order steps created their fields in.
  */
 import type { Value } from './types.js';
 
@@ -38,15 +38,26 @@ function mix(x: number): void {
   h2 = (Math.imul(h2, 9) + 0x52dce729) | 0;
 }
 
-function mixString(s: string): void {
-  const n = s.length;
-  mix(n ^ 0x73000000);
-  for (let i = 0; i < n; i++) mix(s.charCodeAt(i));
+// Digest of each string seen (a pure function of the string, so caching cannot change a result).
+const stringDigests = new Map<string, number>();
+
+function digest(s: string): number {
+  let h = 0x811c9dc5 ^ s.length;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  let g = 0x6a09e667;
+  for (let i = s.length - 1; i >= 0; i--) g = Math.imul(g ^ s.charCodeAt(i), 0x5bd1e995) ^ (g >>> 13);
+  return (h ^ Math.imul(g, 0x27d4eb2d)) | 0;
 }
 
-function isSorted(keys: string[]): boolean {
-  for (let i = 1; i < keys.length; i++) if ((keys[i - 1] as string) > (keys[i] as string)) return false;
-  return true;
+function mixString(s: string): void {
+  let d = stringDigests.get(s);
+  if (d === undefined) {
+    d = digest(s);
+    if (stringDigests.size > 65_536) stringDigests.clear();
+    stringDigests.set(s, d);
+  }
+  mix(0x73000000 ^ s.length);
+  mix(d);
 }
 
 function feed(v: unknown): void {
@@ -80,13 +91,27 @@ function feed(v: unknown): void {
         return;
       }
       {
-        const keys = Object.keys(v);
-        if (!isSorted(keys)) keys.sort();
-        mix(0x6f000000 ^ keys.length);
-        for (const k of keys) {
+        // Order-independent: each entry is hashed on its own and the entry hashes are summed.
+        const o = v as Record<string, unknown>;
+        const save1 = h1;
+        const save2 = h2;
+        let sum1 = 0;
+        let sum2 = 0;
+        let n = 0;
+        for (const k in o) {
+          h1 = 0x3c6ef372;
+          h2 = 0x7f4a7c15;
           mixString(k);
-          feed((v as Record<string, unknown>)[k]);
+          feed(o[k]);
+          sum1 = (sum1 + finish(h1, 0x11)) | 0;
+          sum2 = (sum2 + finish(h2, 0x22)) | 0;
+          n++;
         }
+        h1 = save1;
+        h2 = save2;
+        mix(0x6f000000 ^ n);
+        mix(sum1);
+        mix(sum2);
       }
       return;
     default:
@@ -109,6 +134,45 @@ export function fingerprintInto(v: unknown, out: Uint32Array): void {
   h1 = 0x9747b28c;
   h2 = 0x2f3a5d17;
   feed(v);
+  out[0] = finish(h1, 0x5f);
+  out[1] = finish(h2 ^ out[0], 0xa3);
+}
+
+const digestKey: unique symbol = Symbol('mmcheck.digest');
+type Digested = { [digestKey]?: readonly [number, number] };
+
+/**
+ * Fingerprint of a system state `{ shared, threads }` that memoises each thread's digest on the thread
+ * object (a non-enumerable symbol property: invisible to clone, JSON and diff). Contract: a thread
+ * object is never mutated after it has been fingerprinted here (true in search, where successor states
+ * copy the threads they change). `extra` (ints) is mixed in last, e.g. a search node's bound data.
+ */
+export function fingerprintStateInto(
+  state: { readonly shared: unknown; readonly threads: readonly object[] },
+  out: Uint32Array,
+  extra: readonly number[] = [],
+): void {
+  h1 = 0x1b873593;
+  h2 = 0x68e31da4;
+  mix(state.threads.length);
+  for (const t of state.threads) {
+    let d = (t as Digested)[digestKey];
+    if (d === undefined) {
+      const s1 = h1;
+      const s2 = h2;
+      h1 = 0x2545f491;
+      h2 = 0x4f6cdd1d;
+      feed(t);
+      d = [finish(h1, 0x33), finish(h2, 0x44)];
+      Object.defineProperty(t, digestKey, { value: d, enumerable: false });
+      h1 = s1;
+      h2 = s2;
+    }
+    mix(d[0]);
+    mix(d[1]);
+  }
+  feed(state.shared);
+  for (const x of extra) mix(x);
   out[0] = finish(h1, 0x5f);
   out[1] = finish(h2 ^ out[0], 0xa3);
 }

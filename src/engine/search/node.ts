@@ -5,7 +5,7 @@
  */
 import type { Instance } from '../instance.js';
 import type { SystemState, ThreadId } from '../types.js';
-import { fingerprintInto } from '../value.js';
+import { fingerprintStateInto } from '../value.js';
 
 export interface SearchNode<S> {
   readonly state: SystemState<S>;
@@ -14,7 +14,7 @@ export interface SearchNode<S> {
 }
 
 export function nodeFingerprint<S>(node: SearchNode<S>, bounded: boolean, out: Uint32Array): void {
-  fingerprintInto(bounded ? [node.state, node.last, node.preemptions] : node.state, out);
+  fingerprintStateInto(node.state, out, bounded ? [node.last, node.preemptions] : []);
 }
 
 /**

@@ -16,9 +16,14 @@ import type { Access, SystemState, ThreadId } from '../types.js';
 
 const everything: readonly Access[] = [{ obj: '', write: true }];
 
+/**
+ * Objects the invariants read. Quiescent invariants count only when the model defines its own
+ * quiescent states: by default they are terminal states, which persistent sets preserve anyway.
+ */
 export function invariantReads<S>(inst: Instance<S>): readonly string[] | null {
   const reads: string[] = [];
-  for (const inv of inst.invariants) {
+  const list = inst.model.quiescent ? inst.invariants : inst.stepInvariants;
+  for (const inv of list) {
     if (inv.reads === undefined) return null;
     reads.push(...inv.reads);
   }

@@ -7,7 +7,7 @@
  */
 import { ModelFailure } from '../errors.js';
 import type { Instance } from '../instance.js';
-import type { SystemState, ThreadId } from '../types.js';
+import type { SystemState, Thread, ThreadId } from '../types.js';
 import { cloneValue } from '../value.js';
 
 export type SuccessorVisitor<S> = (next: SystemState<S>, decisions: number[], failure: string | null) => boolean;
@@ -23,7 +23,7 @@ export function forEachSuccessor<S>(
   for (;;) {
     const values: number[] = [];
     const arities: number[] = [];
-    const next = cloneValue(state);
+    const next = cloneForStep(state, tid);
     let failure: string | null = null;
     try {
       inst.execStep(next, tid, (arity) => {
@@ -46,4 +46,11 @@ export function forEachSuccessor<S>(
     prefix = values.slice(0, j);
     prefix.push((values[j] as number) + 1);
   }
+}
+
+/** Deep copy of what a step of `tid` may write in place; other threads are shared (see execStep). */
+function cloneForStep<S>(state: SystemState<S>, tid: ThreadId): SystemState<S> {
+  const threads = state.threads.slice();
+  threads[tid] = cloneValue(state.threads[tid] as Thread);
+  return { shared: cloneValue(state.shared), threads };
 }
