@@ -2,6 +2,7 @@
  * Random-testing campaigns: up to `runs` executions under one scheduler, stopping at the first
  * violation; and the replay of a recipe into a full trace (how every report gets its trace).
  */
+import { HarnessError } from './errors.js';
 import { defaultExecOptions, type ExecOptions, type Execution, execute } from './executor.js';
 import type { Instance } from './instance.js';
 import { encodeReplay, type FailureReport, failureFormat, type Recipe } from './recipe.js';
@@ -53,7 +54,7 @@ export interface ReportInput {
 export function buildFailureReport<S>(inst: Instance<S>, input: ReportInput): FailureReport {
   const recipe: Recipe = { model: inst.model.name, seed: input.seed, config: inst.config, decisions: input.decisions };
   const replayed = replayDecisions(inst, input.decisions);
-  if (replayed.violation === null) throw new Error('buildFailureReport: the recorded run does not fail when replayed');
+  if (replayed.violation === null) throw new HarnessError('buildFailureReport: the recorded run does not fail when replayed');
   const replay = encodeReplay(recipe);
   return {
     format: failureFormat,

@@ -119,7 +119,7 @@ export interface Model<S, C extends Config = Config> {
   readonly summary: string;
   readonly params: { readonly [key in keyof C]: ConfigParam };
   readonly defaultConfig: C;
-  /** Rejects impossible combinations with a one-line message (thrown as ConfigError). */
+  /** Rejects impossible combinations with a one-line message (throws UsageError). */
   validate?(config: C): void;
   init(config: C): SystemState<S>;
   readonly procedures: { readonly [name: string]: Procedure<S> };

@@ -1,12 +1,22 @@
 /** Model registry: every model selectable with `--model`, by name. */
 import { UsageError } from '../engine/errors.js';
 import type { AnyModel } from '../engine/types.js';
+import { lockInversion } from './examples/lockInversion.js';
 import { lostUpdate } from './examples/lostUpdate.js';
+import { mutexCounter } from './examples/mutexCounter.js';
+import { peterson, petersonBroken } from './examples/peterson.js';
 
-export const models: readonly AnyModel[] = [lostUpdate];
+export const models: readonly AnyModel[] = [
+  lostUpdate,
+  mutexCounter,
+  peterson,
+  petersonBroken,
+  lockInversion,
+];
 
 export function findModel(name: string): AnyModel {
   const m = models.find((x) => x.name === name);
-  if (m === undefined) throw new UsageError(`unknown model '${name}' (models: ${models.map((x) => x.name).join(', ')})`);
+  if (m === undefined)
+    throw new UsageError(`unknown model '${name}' (models: ${models.map((x) => x.name).join(', ')})`);
   return m;
 }

@@ -1,8 +1,10 @@
 /**
  * PCT, probabilistic concurrency testing (Burckhardt, Kothari, Musuvathi, Nagarakatte, ASPLOS'10).
- * Threads get distinct random priorities above d; d-1 change points are drawn in [1, k]; the highest
- * priority enabled thread always runs; at the i-th change point the thread about to run drops to
- * priority i. A bug of depth d is found with probability >= 1/(n k^(d-1)) per run. Threads created
+ * Threads get distinct random priorities; d-1 change points are drawn in [1, k]; the highest priority
+ * enabled thread always runs; at a change point the thread about to run drops below every other
+ * thread (the variant of Coyote and Shuttle: the paper's priority i at the i-th point, with points
+ * kept in time order, would rank a later demotion above an earlier one and never make the second
+ * preemption of a depth-3 bug between two threads). A bug of depth d is found with probability >= 1/(n k^(d-1)) per run. Threads created
  * during the run are inserted at a random rank (as Shuttle does). k adapts to the longest run seen.
  */
 import { Prng, runSeed } from '../prng.js';
@@ -21,11 +23,12 @@ export function pctScheduler(seed: number, opts: PctOptions): Scheduler {
   let k = Math.max(1, opts.stepsEstimate);
   /** Undemoted threads, highest priority first. */
   let order: ThreadId[] = [];
-  /** Demoted threads: tid -> priority i (1..d-1); higher i runs first among demoted ones. */
+  /** Demoted threads: tid -> -(order of demotion); a later demotion ranks lower. */
   let demoted = new Map<ThreadId, number>();
+  let demotions = 0;
   let seen = new Set<ThreadId>();
-  /** step number -> change point index i (1-based). */
-  let changeAt = new Map<number, number>();
+  /** Steps (1-based) at which a change point falls. */
+  let changeAt = new Set<number>();
 
   const rankAbove = (a: ThreadId, b: ThreadId): boolean => {
     const da = demoted.get(a);
@@ -48,11 +51,10 @@ export function pctScheduler(seed: number, opts: PctOptions): Scheduler {
       order = [];
       demoted = new Map();
       seen = new Set();
-      changeAt = new Map();
+      changeAt = new Set();
+      demotions = 0;
       const points = Math.min(opts.depth - 1, k);
-      const chosen = new Set<number>();
-      while (chosen.size < points) chosen.add(1 + prng.int(k));
-      [...chosen].sort((a, b) => a - b).forEach((step, i) => changeAt.set(step, i + 1));
+      while (changeAt.size < points) changeAt.add(1 + prng.int(k));
     },
     pickThread(enabled, _current, step) {
       for (const t of enabled) {
@@ -62,10 +64,10 @@ export function pctScheduler(seed: number, opts: PctOptions): Scheduler {
         }
       }
       let t = highest(enabled);
-      const i = changeAt.get(step + 1);
-      if (i !== undefined) {
-        order.splice(order.indexOf(t), 1);
-        demoted.set(t, i);
+      if (changeAt.has(step + 1)) {
+        const at = order.indexOf(t);
+        if (at >= 0) order.splice(at, 1);
+        demoted.set(t, -++demotions);
         t = highest(enabled);
       }
       return t;

@@ -10,7 +10,7 @@ export class FingerprintTable {
   private mask: number;
   size = 0;
 
-  constructor(capacityLog2 = 12) {
+  constructor(capacityLog2 = 6) {
     const cap = 1 << capacityLog2;
     this.keys = new Uint32Array(2 * cap);
     this.vals = new Int32Array(cap).fill(-1);
@@ -68,7 +68,7 @@ export class FingerprintTable {
 }
 
 export class IntColumn {
-  private data = new Int32Array(1024);
+  private data = new Int32Array(64);
   length = 0;
 
   push(v: number): void {

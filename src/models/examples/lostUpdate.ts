@@ -57,7 +57,10 @@ export const lostUpdate: Model<LostUpdateShared, Config> = {
       name: 'noLostUpdate',
       when: 'quiescent',
       reads: ['x'],
-      check: (st) => (st.shared.x === c.threads * c.increments ? null : `x = ${st.shared.x}, expected ${c.threads * c.increments}`),
+      check: (st) =>
+        st.shared.x === c.threads * c.increments
+          ? null
+          : `x = ${st.shared.x}, expected ${c.threads * c.increments}`,
     },
   ],
   mayAccess: (st, tid) => (st.threads[tid]?.stack.length ? writeX : []),

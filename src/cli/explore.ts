@@ -1,0 +1,88 @@
+/**
+ * `mmcheck explore`: a random-testing campaign (runCampaign) of one model under one scheduler.
+ * Exit 0 when every run passed, 1 on a violation (report printed, failure file written), 2 on bad
+ * flags. With --json, stdout holds exactly one JSON object.
+ */
+import { parseArgs } from 'node:util';
+import { runCampaign } from '../engine/campaign.js';
+import { makeScheduler } from '../engine/schedulers/index.js';
+import { recordFinding } from './finding.js';
+import { intFlag, requiredFlag, seedRange, settingsFlag } from './flags.js';
+import { exitCode, type Io } from './io.js';
+import { printReport } from './report.js';
+import { loadTarget, showConfig } from './target.js';
+
+/** Initial PCT estimate of the steps of a run (PCT adapts it to the longest run seen). */
+const pctStepsEstimate = 50;
+const maxInt = Number.MAX_SAFE_INTEGER;
+
+export function explore(args: string[], io: Io): number {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      model: { type: 'string' },
+      set: { type: 'string', multiple: true },
+      scheduler: { type: 'string', default: 'portfolio' },
+      runs: { type: 'string' },
+      seed: { type: 'string' },
+      'max-steps': { type: 'string' },
+      'pct-depth': { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const runs = intFlag('runs', values.runs, 1000, 1, maxInt);
+  const seed = intFlag('seed', values.seed, 1, seedRange.min, seedRange.max);
+  const maxSteps = intFlag('max-steps', values['max-steps'], 100_000, 1, maxInt);
+  const pctDepth = intFlag('pct-depth', values['pct-depth'], 3, 1, 1000);
+  const { model, config, inst } = loadTarget(
+    requiredFlag('explore', 'model', values.model),
+    settingsFlag(values.set),
+  );
+  const scheduler = makeScheduler(values.scheduler, { seed, pctDepth, stepsEstimate: pctStepsEstimate });
+
+  const t0 = io.now();
+  const result = runCampaign(inst, scheduler, runs, { maxSteps, checkInvariants: true });
+  const ms = io.now() - t0;
+  const schedulerName = scheduler.name;
+  const finding =
+    result.violation !== null && result.decisions !== null && result.failingRun !== null
+      ? recordFinding(io.cwd, inst, {
+          seed,
+          run: result.failingRun,
+          scheduler: schedulerName,
+          decisions: result.decisions,
+        })
+      : null;
+
+  if (values.json) {
+    io.out(
+      JSON.stringify({
+        command: 'explore',
+        verdict: finding ? 'violation' : 'pass',
+        violation: finding ? finding.report.violation.name : null,
+        message: finding ? finding.report.violation.message : null,
+        model: model.name,
+        config,
+        scheduler: finding ? schedulerName : values.scheduler,
+        seed,
+        runs: result.runs,
+        failingRun: result.failingRun,
+        steps: result.steps,
+        ms,
+        replay: finding ? finding.report.replay : null,
+        ...(finding ? { failureFile: finding.file } : {}),
+      }),
+    );
+  } else if (finding) {
+    printReport(io, finding.report, finding.file);
+    io.out(`found in run ${result.runs} of ${runs} (${result.steps} steps, ${ms.toFixed(0)} ms)`);
+  } else {
+    io.out(
+      `${model.name} ${showConfig(config)}: no violation in ${result.runs} runs ` +
+        `(${values.scheduler}, seed ${seed}, ${result.steps} steps, ${ms.toFixed(0)} ms)`,
+    );
+  }
+  return finding ? exitCode.violation : exitCode.ok;
+}

@@ -1,0 +1,21 @@
+/** The usage text printed by `mmcheck --help` / `mmcheck help` (exit 0). */
+export const usageLines: readonly string[] = [
+  'usage: mmcheck [command] [options]',
+  '',
+  'commands:',
+  '  (none)                 same as `check`: run the small manifest rows',
+  '  list [--json]          models with their settings, and the manifest rows',
+  '  explore --model NAME   random-testing campaign',
+  '      [--set key=value ...] [--scheduler random|rr|pct|portfolio] [--runs N (1000)]',
+  '      [--seed S (1)] [--max-steps N (100000)] [--pct-depth D (3)] [--json]',
+  '  exhaust --model NAME   exhaustive search of a small configuration',
+  '      [--set key=value ...] [--bfs (default) | --dfs [--por]] [--preemptions K]',
+  '      [--max-states N] [--max-depth N] [--json]',
+  '  replay FILE|STRING     re-execute a failure file or a `mm1:...` replay string [--json]',
+  '  check [ROW|all]        run manifest rows and compare with their expectation [--json]',
+  '  help                   this text',
+  '',
+  'exit codes: 0 no violation, 1 violation found (or a check row failed), 2 usage or input error,',
+  '            3 harness bug',
+  'failures are written to ./mmcheck-failures/<model>-<violation>-<seed>-<run>.json',
+];

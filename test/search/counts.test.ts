@@ -1,0 +1,66 @@
+/**
+ * Exact state and interleaving counts on configurations small enough to enumerate by hand.
+ *
+ * lost-update, 2 threads, 1 increment (invariants dropped so the search does not stop at the bug).
+ * A thread is at `load` (v unset), at `store` (v = the x it loaded) or done (frame popped).
+ *   x=0: (load,load) 1; (store,load) and (load,store) 2; (store,store) 1
+ *   x=1: (done,load) (load,done) 2; (done,store) with v=0 or v=1, and symmetric, 4;
+ *   done: x=1 (lost) or x=2, 2.                                        total 1+2+1+2+4+2 = 12
+ * Interleavings: 4!/(2!2!) = 6; the loads read and the stores write x, so every thread's future
+ * conflicts with the other's next step and POR keeps all 6.
+ *
+ * mutex-counter, 2 threads, 1 increment, no local work: once a thread takes the lock the other is
+ * disabled until the unlock, so a run is "T0's 4 steps then T1's" or the reverse: 2 interleavings;
+ * states: init + 2 x 8 steps, the final state shared = 16.
+ */
+import { describe, expect, it } from 'vitest';
+import { Instance } from '../../src/engine/instance.js';
+import { countExecutions } from '../../src/engine/search/enumerate.js';
+import { defaultSearchOptions, search } from '../../src/engine/search/index.js';
+import type { AnyModel, Config } from '../../src/engine/types.js';
+import { findModel } from '../../src/models/index.js';
+
+const withoutInvariants = (m: AnyModel): AnyModel => ({ ...m, invariants: () => [] });
+const inst = (m: AnyModel, config: Config) => new Instance(m, { ...m.defaultConfig, ...config });
+
+function allStrategies(i: Instance) {
+  return {
+    bfs: search(i, { ...defaultSearchOptions, strategy: 'bfs' }),
+    dfs: search(i, { ...defaultSearchOptions, strategy: 'dfs' }),
+    por: search(i, { ...defaultSearchOptions, strategy: 'dfs', por: true }),
+  };
+}
+
+describe('exact counts', () => {
+  it('lost-update 2x1: 12 states, 6 interleavings with and without POR', () => {
+    const i = inst(withoutInvariants(findModel('lost-update')), { threads: 2, increments: 1 });
+    const r = allStrategies(i);
+    expect([r.bfs.states, r.dfs.states, r.por.states]).toEqual([12, 12, 12]);
+    expect(r.bfs.verdict).toBe('pass');
+    expect(r.bfs.maxDepth).toBe(4);
+    expect(countExecutions(i, { por: false, maxDepth: 100 })).toEqual({ complete: 6, deadlocked: 0, cut: 0 });
+    expect(countExecutions(i, { por: true, maxDepth: 100 })).toEqual({ complete: 6, deadlocked: 0, cut: 0 });
+  });
+
+  it('lost-update 3x1: 6!/(2!2!2!) = 90 interleavings', () => {
+    const i = inst(withoutInvariants(findModel('lost-update')), { threads: 3, increments: 1 });
+    expect(countExecutions(i, { por: false, maxDepth: 100 }).complete).toBe(90);
+  });
+
+  it('mutex-counter 2x1: 16 states, 2 interleavings', () => {
+    const i = inst(findModel('mutex-counter'), { threads: 2, increments: 1 });
+    const r = allStrategies(i);
+    expect([r.bfs.states, r.dfs.states, r.por.states]).toEqual([16, 16, 16]);
+    expect(r.bfs.transitions).toBe(16);
+    expect(countExecutions(i, { por: false, maxDepth: 100 }).complete).toBe(2);
+  });
+
+  it('lock-inversion: 2 of the 6 orders of the two first lock steps deadlock', () => {
+    // T0: lock a, lock b, unlock b, unlock a; T1 with a and b swapped. Deadlock iff both first
+    // locks happen before either second lock: T0a T1b or T1b T0a = 2 deadlocked runs.
+    const i = inst(findModel('lock-inversion'), { ordered: false });
+    const c = countExecutions(i, { por: false, maxDepth: 100 });
+    expect(c.deadlocked).toBe(2);
+    expect(c.cut).toBe(0);
+  });
+});
