@@ -57,7 +57,9 @@ const simModel = 'mutex-counter';
 const simConfig = { threads: 4, increments: 4, work: 2 };
 const plain = simulation(simModel, simConfig, false);
 const withInv = simulation(simModel, simConfig, true);
-out(`simulation (${label(simModel, simConfig)}, random): ${plain.stepsPerSec} steps/s, ${withInv.stepsPerSec} with per-step invariants`);
+out(
+  `simulation (${label(simModel, simConfig)}, random): ${plain.stepsPerSec} steps/s, ${withInv.stepsPerSec} with per-step invariants`,
+);
 
 const bfsModel = 'mutex-counter';
 const bfsConfig = { threads: 6, increments: 2, work: 0 };
@@ -67,15 +69,28 @@ const bfs = bestOf(
   (r) => r.states / r.ms,
 );
 const bfsRate = Math.round((bfs.states / bfs.ms) * 1000);
-out(`bfs (${label(bfsModel, bfsConfig)}): ${bfs.states} states in ${bfs.ms.toFixed(0)} ms = ${bfsRate} states/s, ${bfs.bytesPerState.toFixed(1)} bytes/state`);
+out(
+  `bfs (${label(bfsModel, bfsConfig)}): ${bfs.states} states in ${bfs.ms.toFixed(0)} ms = ${bfsRate} states/s, ${bfs.bytesPerState.toFixed(1)} bytes/state`,
+);
 
 const dfsModel = 'mutex-counter';
 const dfsConfig = { threads: 3, increments: 2, work: 3 };
 const dfsInst = instance(dfsModel, dfsConfig);
 const dfsPlain = search(dfsInst, { ...defaultSearchOptions, strategy: 'dfs', now: () => performance.now() });
-const dfsPor = search(dfsInst, { ...defaultSearchOptions, strategy: 'dfs', por: true, now: () => performance.now() });
-const interleavings = countExecutions(instance(dfsModel, { threads: 2, increments: 1, work: 2 }), { por: false, maxDepth: 1000 });
-const interleavingsPor = countExecutions(instance(dfsModel, { threads: 2, increments: 1, work: 2 }), { por: true, maxDepth: 1000 });
+const dfsPor = search(dfsInst, {
+  ...defaultSearchOptions,
+  strategy: 'dfs',
+  por: true,
+  now: () => performance.now(),
+});
+const interleavings = countExecutions(instance(dfsModel, { threads: 2, increments: 1, work: 2 }), {
+  por: false,
+  maxDepth: 1000,
+});
+const interleavingsPor = countExecutions(instance(dfsModel, { threads: 2, increments: 1, work: 2 }), {
+  por: true,
+  maxDepth: 1000,
+});
 out(
   `dfs (${label(dfsModel, dfsConfig)}): ${dfsPlain.states} states plain, ${dfsPor.states} with POR (${(dfsPlain.states / dfsPor.states).toFixed(1)}x fewer); verdicts ${dfsPlain.verdict}/${dfsPor.verdict}`,
 );
@@ -107,7 +122,11 @@ const results = {
     plainMs: Math.round(dfsPlain.ms),
     porMs: Math.round(dfsPor.ms),
     verdicts: [dfsPlain.verdict, dfsPor.verdict],
-    interleavings: { model: 'mutex-counter threads=2 increments=1 work=2', plain: interleavings.complete, por: interleavingsPor.complete },
+    interleavings: {
+      model: 'mutex-counter threads=2 increments=1 work=2',
+      plain: interleavings.complete,
+      por: interleavingsPor.complete,
+    },
   },
 };
 writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);

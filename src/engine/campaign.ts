@@ -31,7 +31,8 @@ export function runCampaign<S>(
   for (let run = 0; run < runs; run++) {
     const e = execute(inst, scheduler, run, { ...exec, trace: false });
     steps += e.steps;
-    if (e.violation) return { runs: run + 1, steps, violation: e.violation, failingRun: run, decisions: e.decisions };
+    if (e.violation)
+      return { runs: run + 1, steps, violation: e.violation, failingRun: run, decisions: e.decisions };
   }
   return { runs, steps, violation: null, failingRun: null, decisions: null };
 }
@@ -52,9 +53,15 @@ export interface ReportInput {
 
 /** Builds the failure report of a failing run by replaying it with tracing on. */
 export function buildFailureReport<S>(inst: Instance<S>, input: ReportInput): FailureReport {
-  const recipe: Recipe = { model: inst.model.name, seed: input.seed, config: inst.config, decisions: input.decisions };
+  const recipe: Recipe = {
+    model: inst.model.name,
+    seed: input.seed,
+    config: inst.config,
+    decisions: input.decisions,
+  };
   const replayed = replayDecisions(inst, input.decisions);
-  if (replayed.violation === null) throw new HarnessError('buildFailureReport: the recorded run does not fail when replayed');
+  if (replayed.violation === null)
+    throw new HarnessError('buildFailureReport: the recorded run does not fail when replayed');
   const replay = encodeReplay(recipe);
   return {
     format: failureFormat,

@@ -11,12 +11,17 @@ export function parseSetting(text: string): [string, string] {
   return [text.slice(0, eq), text.slice(eq + 1)];
 }
 
-export function resolveConfig(model: AnyModel, settings: Readonly<Record<string, string | ConfigValue>>): Config {
+export function resolveConfig(
+  model: AnyModel,
+  settings: Readonly<Record<string, string | ConfigValue>>,
+): Config {
   const config: Record<string, ConfigValue> = { ...model.defaultConfig };
   for (const [key, raw] of Object.entries(settings)) {
-    const param = model.params[key];
+    const param = Object.hasOwn(model.params, key) ? model.params[key] : undefined;
     if (param === undefined) {
-      throw new UsageError(`model '${model.name}' has no setting '${key}' (settings: ${Object.keys(model.params).join(', ')})`);
+      throw new UsageError(
+        `model '${model.name}' has no setting '${key}' (settings: ${Object.keys(model.params).join(', ')})`,
+      );
     }
     config[key] = parseValue(model.name, key, param, raw);
   }
@@ -24,7 +29,12 @@ export function resolveConfig(model: AnyModel, settings: Readonly<Record<string,
   return config;
 }
 
-function parseValue(modelName: string, key: string, param: AnyModel['params'][string], raw: string | ConfigValue): ConfigValue {
+function parseValue(
+  modelName: string,
+  key: string,
+  param: AnyModel['params'][string],
+  raw: string | ConfigValue,
+): ConfigValue {
   const where = `${modelName}: setting '${key}'`;
   switch (param.type) {
     case 'int': {
@@ -42,7 +52,8 @@ function parseValue(modelName: string, key: string, param: AnyModel['params'][st
     }
     case 'enum': {
       const s = String(raw);
-      if (!param.values.includes(s)) throw new UsageError(`${where} expects one of ${param.values.join('|')}, got '${s}'`);
+      if (!param.values.includes(s))
+        throw new UsageError(`${where} expects one of ${param.values.join('|')}, got '${s}'`);
       return s;
     }
   }

@@ -5,7 +5,7 @@
  * the state changes of each step, validated against the declared footprints.
  * Decision encoding: thread pick = 2*tid, data choice = 2*value+1.
  */
-import { ModelFailure } from './errors.js';
+import { HarnessError, ModelFailure } from './errors.js';
 import { formatAccesses, validateFootprint } from './footprint.js';
 import type { Instance } from './instance.js';
 import type { Scheduler } from './scheduler.js';
@@ -55,7 +55,7 @@ export function execute<S>(
   let steps = 0;
   let violation: Violation | null = null;
   if (opts.checkInvariants) {
-    const v = inst.check(state, inst.stepInvariants);
+    const v = inst.checkAfterStep(state);
     if (v) violation = { kind: 'invariant', ...v, step: 0 };
   }
   while (violation === null) {
@@ -64,10 +64,17 @@ export function execute<S>(
       break;
     }
     if (steps >= opts.maxSteps) {
-      violation = { kind: 'livelock', name: 'livelock', message: `step budget of ${opts.maxSteps} exhausted`, step: steps };
+      violation = {
+        kind: 'livelock',
+        name: 'livelock',
+        message: `step budget of ${opts.maxSteps} exhausted`,
+        step: steps,
+      };
       break;
     }
     const tid = scheduler.pickThread(enabled, current, steps);
+    if (!enabled.includes(tid))
+      throw new HarnessError(`scheduler ${scheduler.name} picked thread ${tid}, not enabled`);
     decisions.push(2 * tid);
     current = tid;
     const before = trace ? cloneValue(state) : null;
@@ -97,7 +104,12 @@ function deadlock<S>(inst: Instance<S>, state: SystemState<S>, steps: number): V
   const stuck = state.threads
     .filter((t) => t.stack.length > 0)
     .map((t) => `${t.name} at ${inst.label(t)}${t.blockedOn ? ` blocked on ${t.blockedOn}` : ''}`);
-  return { kind: 'deadlock', name: 'deadlock', message: `no thread enabled: ${stuck.join(', ')}`, step: steps };
+  return {
+    kind: 'deadlock',
+    name: 'deadlock',
+    message: `no thread enabled: ${stuck.join(', ')}`,
+    step: steps,
+  };
 }
 
 function traceEntry<S>(
@@ -135,15 +147,21 @@ function traceEntry<S>(
 /** A thread's changes, frame by frame: `@t0[0].pc`, `@t0[0].v` (a local), `@t0[1]` (a pushed/popped frame). */
 function threadChanges(old: Thread | undefined, t: Thread): Change[] {
   const at = `@t${t.id}`;
-  if (old === undefined) return [{ path: at, from: undefined, to: `spawned ${t.name} at ${t.stack[0]?.proc}` }];
+  if (old === undefined)
+    return [{ path: at, from: undefined, to: `spawned ${t.name} at ${t.stack[0]?.proc}` }];
   const out: Change[] = [];
-  if (old.blockedOn !== t.blockedOn) out.push({ path: `${at}.blockedOn`, from: old.blockedOn, to: t.blockedOn });
+  if (old.blockedOn !== t.blockedOn)
+    out.push({ path: `${at}.blockedOn`, from: old.blockedOn, to: t.blockedOn });
   const n = Math.max(old.stack.length, t.stack.length);
   for (let i = 0; i < n; i++) {
     const a = old.stack[i];
     const b = t.stack[i];
     if (a === undefined || b === undefined) {
-      out.push({ path: `${at}[${i}]`, from: a ? `${a.proc}.${a.pc}` : undefined, to: b ? `${b.proc}.${b.pc}` : undefined });
+      out.push({
+        path: `${at}[${i}]`,
+        from: a ? `${a.proc}.${a.pc}` : undefined,
+        to: b ? `${b.proc}.${b.pc}` : undefined,
+      });
       if (b) diffValues({}, b.locals, `${at}[${i}]`, out);
     } else {
       if (a.pc !== b.pc) out.push({ path: `${at}[${i}].pc`, from: a.pc, to: b.pc });

@@ -64,7 +64,9 @@ export class Instance<S = unknown> {
   isEnabled(state: SystemState<S>, thread: Thread): boolean {
     if (thread.stack.length === 0 || thread.blockedOn !== null) return false;
     const step = this.nextStep(thread);
-    return step.guard === undefined || step.guard(state.shared, thread.stack[thread.stack.length - 1] as Frame);
+    return (
+      step.guard === undefined || step.guard(state.shared, thread.stack[thread.stack.length - 1] as Frame)
+    );
   }
 
   /** Fills `out` with the enabled thread ids in ascending order; returns their count. */
@@ -92,7 +94,9 @@ export class Instance<S = unknown> {
   footprint(state: SystemState<S>, tid: ThreadId): readonly Access[] | null {
     const thread = state.threads[tid] as Thread;
     const step = this.nextStep(thread);
-    return step.footprint ? step.footprint(state.shared, thread.stack[thread.stack.length - 1] as Frame, tid) : null;
+    return step.footprint
+      ? step.footprint(state.shared, thread.stack[thread.stack.length - 1] as Frame, tid)
+      : null;
   }
 
   /** Label of the thread's next step, as `proc.label`. */
@@ -118,7 +122,9 @@ export class Instance<S = unknown> {
       result = step.run(state.shared, frame, this.ctx);
     } catch (e) {
       if (e instanceof ModelFailure || e instanceof HarnessError) throw e;
-      throw new HarnessError(`${frame.proc}.${frame.pc} threw: ${e instanceof Error ? e.message : String(e)}`);
+      throw new HarnessError(
+        `${frame.proc}.${frame.pc} threw: ${e instanceof Error ? e.message : String(e)}`,
+      );
     } finally {
       this.state = null;
       this.chooser = null;
@@ -130,7 +136,8 @@ export class Instance<S = unknown> {
     switch (result.k) {
       case 'call': {
         const callee = this.procedures[result.proc];
-        if (callee === undefined) throw new HarnessError(`${frame.proc}.${frame.pc} calls unknown '${result.proc}'`);
+        if (callee === undefined)
+          throw new HarnessError(`${frame.proc}.${frame.pc} calls unknown '${result.proc}'`);
         frame.pc = result.ret;
         thread.stack.push({ proc: result.proc, pc: callee.entry, locals: result.args, into: result.into });
         return;
@@ -164,7 +171,12 @@ export class Instance<S = unknown> {
         if (callee === undefined) throw new HarnessError(`spawn of unknown procedure '${proc}'`);
         const threads = (self.state as SystemState<S>).threads;
         const id = asThreadId(threads.length);
-        threads.push({ id, name, stack: [{ proc, pc: callee.entry, locals: args, into: null }], blockedOn: null });
+        threads.push({
+          id,
+          name,
+          stack: [{ proc, pc: callee.entry, locals: args, into: null }],
+          blockedOn: null,
+        });
         return id;
       },
       wake(tid: ThreadId): void {
@@ -199,5 +211,10 @@ export class Instance<S = unknown> {
 
 /** Helper for models: a thread at the entry of `proc`. */
 export function newThread<S>(id: number, name: string, proc: Procedure<S>, locals: Locals = {}): Thread {
-  return { id: asThreadId(id), name, stack: [{ proc: proc.name, pc: proc.entry, locals, into: null }], blockedOn: null };
+  return {
+    id: asThreadId(id),
+    name,
+    stack: [{ proc: proc.name, pc: proc.entry, locals, into: null }],
+    blockedOn: null,
+  };
 }

@@ -38,7 +38,7 @@ export function decodeDecisions(text: string): number[] {
   if (text === '-') return [];
   return text.split('.').map((tok) => {
     const m = /^(c?)(\d{1,9})$/.exec(tok);
-    if (m === null) throw new UsageError(`malformed replay: bad decision '${tok}'`);
+    if (m === null) throw new UsageError(`malformed replay: bad decision ${JSON.stringify(tok)}`);
     const n = Number(m[2]);
     return m[1] === 'c' ? 2 * n + 1 : 2 * n;
   });
@@ -55,7 +55,8 @@ export function decodeReplay(text: string): Recipe {
     throw new UsageError(`malformed replay string: expected mm1:<model>:<seed>:<config>:<decisions>`);
   }
   const [, model, seedText, configText, decisionsText] = parts as [string, string, string, string, string];
-  if (!/^[a-z][a-z0-9-]*$/.test(model)) throw new UsageError(`malformed replay string: bad model name '${model}'`);
+  if (!/^[a-z][a-z0-9-]*$/.test(model))
+    throw new UsageError(`malformed replay string: bad model name '${model}'`);
   if (!/^-?\d{1,10}$/.test(seedText)) throw new UsageError(`malformed replay string: bad seed '${seedText}'`);
   let config: unknown;
   try {
@@ -63,13 +64,20 @@ export function decodeReplay(text: string): Recipe {
   } catch {
     throw new UsageError('malformed replay string: configuration is not base64url JSON');
   }
-  return { model, seed: Number(seedText), config: checkConfig(config), decisions: decodeDecisions(decisionsText) };
+  return {
+    model,
+    seed: Number(seedText),
+    config: checkConfig(config),
+    decisions: decodeDecisions(decisionsText),
+  };
 }
 
 function checkConfig(v: unknown): Config {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new UsageError('malformed replay: configuration is not an object');
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw new UsageError('malformed replay: configuration is not an object');
   for (const [k, x] of Object.entries(v)) {
-    if (!['number', 'boolean', 'string'].includes(typeof x)) throw new UsageError(`malformed replay: setting '${k}' is not a scalar`);
+    if (!['number', 'boolean', 'string'].includes(typeof x))
+      throw new UsageError(`malformed replay: setting '${k}' is not a scalar`);
   }
   return v as Record<string, ConfigValue>;
 }
@@ -82,7 +90,8 @@ export function parseRecipe(text: string): { recipe: Recipe; report: FailureRepo
   try {
     data = JSON.parse(trimmed);
   } catch (e) {
-    throw new UsageError(`malformed failure file: ${e instanceof Error ? e.message : 'not JSON'}`);
+    const reason = e instanceof Error ? (e.message.split('\n')[0] as string) : 'not JSON';
+    throw new UsageError(`malformed failure file: not valid JSON (${reason.slice(0, 80)})`);
   }
   const r = data as Partial<FailureReport>;
   if (typeof data !== 'object' || data === null || r.format !== failureFormat) {

@@ -49,7 +49,13 @@ export interface Access {
 /** What a step does to its thread's control: goto a label, call, return, or block until woken. */
 export type StepResult =
   | string
-  | { readonly k: 'call'; readonly proc: string; readonly args: Locals; readonly ret: string; readonly into: string | null }
+  | {
+      readonly k: 'call';
+      readonly proc: string;
+      readonly args: Locals;
+      readonly ret: string;
+      readonly into: string | null;
+    }
   | { readonly k: 'ret'; readonly value: Value }
   | { readonly k: 'block'; readonly on: string; readonly next: string };
 

@@ -181,7 +181,10 @@ const scratch = new Uint32Array(2);
 /** 64-bit canonical fingerprint as 16 hex digits. */
 export function fingerprint(v: unknown): string {
   fingerprintInto(v, scratch);
-  return (scratch[0] as number).toString(16).padStart(8, '0') + (scratch[1] as number).toString(16).padStart(8, '0');
+  return (
+    (scratch[0] as number).toString(16).padStart(8, '0') +
+    (scratch[1] as number).toString(16).padStart(8, '0')
+  );
 }
 
 export interface Change {
@@ -212,10 +215,12 @@ export function diffValues(a: unknown, b: unknown, path = '', out: Change[] = []
   return out;
 }
 
+/** Index-like keys first, in numeric order, then the others in code-unit order (a total order). */
 function compareKeys(x: string, y: string): number {
-  const nx = Number(x);
-  const ny = Number(y);
-  if (Number.isInteger(nx) && Number.isInteger(ny)) return nx - ny;
+  const ix = /^\d+$/.test(x);
+  const iy = /^\d+$/.test(y);
+  if (ix !== iy) return ix ? -1 : 1;
+  if (ix) return Number(x) - Number(y) || (x < y ? -1 : x > y ? 1 : 0);
   return x < y ? -1 : x > y ? 1 : 0;
 }
 

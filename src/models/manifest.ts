@@ -38,7 +38,7 @@ export const manifest: readonly ManifestRow[] = [
   {
     name: 'mutex-counter-2',
     model: 'mutex-counter',
-    config: { threads: 2, increments: 2 },
+    config: { threads: 2, increments: 2, work: 1 },
     expected: 'pass',
     runs: 200,
     small: true,
@@ -47,7 +47,7 @@ export const manifest: readonly ManifestRow[] = [
   {
     name: 'mutex-counter-3',
     model: 'mutex-counter',
-    config: { threads: 3, increments: 1 },
+    config: { threads: 3, increments: 1, work: 2 },
     expected: 'pass',
     runs: 200,
     small: true,

@@ -12,6 +12,15 @@
  * mutex-counter, 2 threads, 1 increment, no local work: once a thread takes the lock the other is
  * disabled until the unlock, so a run is "T0's 4 steps then T1's" or the reverse: 2 interleavings;
  * states: init + 2 x 8 steps, the final state shared = 16.
+ *
+ * mutex-counter, 2 threads, 1 increment, 1 private `work` step (pc: w, L, ld, st, U, done):
+ *   nobody holds the lock: {w,L} x {w,L} = 4;  T0 holds it (ld, st, U) with T1 in {w,L}: 6;
+ *   T1 holds it: 6;  T0 done, T1 in {w,L}: 2, T1 in ld/st/U: 3;  symmetric: 2 + 3;  both done: 1
+ *                                                                 total 4+6+6+2+3+2+3+1 = 27
+ *   Interleavings: if T0 locks first, T1's work step goes before its lock, in any of the 6 gaps of
+ *   T0's 5 steps: 6, and 6 symmetric = 12. With POR the work steps are local and invisible, so each
+ *   is a persistent set alone: the runs differ only in who locks first: 2 runs, and states
+ *   s0, s0+w0, s0+w0+w1, then two critical-section pairs of 8 states sharing the end: 3+8+8-1 = 18.
  */
 import { describe, expect, it } from 'vitest';
 import { Instance } from '../../src/engine/instance.js';
@@ -53,6 +62,22 @@ describe('exact counts', () => {
     expect([r.bfs.states, r.dfs.states, r.por.states]).toEqual([16, 16, 16]);
     expect(r.bfs.transitions).toBe(16);
     expect(countExecutions(i, { por: false, maxDepth: 100 }).complete).toBe(2);
+  });
+
+  it('mutex-counter 2x1 with 1 work step: 27 states, 12 interleavings; POR: 18 states, 2 runs', () => {
+    const i = inst(findModel('mutex-counter'), { threads: 2, increments: 1, work: 1 });
+    const r = allStrategies(i);
+    expect([r.bfs.states, r.dfs.states, r.por.states]).toEqual([27, 27, 18]);
+    expect(countExecutions(i, { por: false, maxDepth: 100 }).complete).toBe(12);
+    expect(countExecutions(i, { por: true, maxDepth: 100 }).complete).toBe(2);
+  });
+
+  it('POR shrinks larger spaces by an order of magnitude without changing the verdict', () => {
+    const i = inst(findModel('mutex-counter'), { threads: 3, increments: 2, work: 3 });
+    const r = allStrategies(i);
+    expect(r.dfs.states).toBe(r.bfs.states);
+    expect(r.por.states * 5).toBeLessThan(r.dfs.states);
+    expect([r.bfs.verdict, r.dfs.verdict, r.por.verdict]).toEqual(['pass', 'pass', 'pass']);
   });
 
   it('lock-inversion: 2 of the 6 orders of the two first lock steps deadlock', () => {

@@ -12,7 +12,8 @@ export function replayScheduler(decisions: readonly number[]): Scheduler {
   let step = 0;
   const take = (what: string): number => {
     const d = decisions[pos++];
-    if (d === undefined) throw new ReplayDivergence(`replay diverged at step ${step}: recording ended, ${what} wanted`);
+    if (d === undefined)
+      throw new ReplayDivergence(`replay diverged at step ${step}: recording ended, ${what} wanted`);
     return d;
   };
   return {
@@ -24,23 +25,36 @@ export function replayScheduler(decisions: readonly number[]): Scheduler {
     pickThread(enabled) {
       step++;
       const d = take('a thread pick');
-      if (d % 2 !== 0) throw new ReplayDivergence(`replay diverged at step ${step}: recorded a data choice, a thread pick wanted`);
+      if (d % 2 !== 0)
+        throw new ReplayDivergence(
+          `replay diverged at step ${step}: recorded a data choice, a thread pick wanted`,
+        );
       const tid = d / 2;
       if (!enabled.includes(tid as ThreadId)) {
-        throw new ReplayDivergence(`replay diverged at step ${step}: thread ${tid} is not enabled (enabled: ${enabled.join(',')})`);
+        throw new ReplayDivergence(
+          `replay diverged at step ${step}: thread ${tid} is not enabled (enabled: ${enabled.join(',')})`,
+        );
       }
       return tid as ThreadId;
     },
     pickData(arity, what) {
       const d = take(`a data choice (${what})`);
-      if (d % 2 !== 1) throw new ReplayDivergence(`replay diverged at step ${step}: recorded a thread pick, a data choice (${what}) wanted`);
+      if (d % 2 !== 1)
+        throw new ReplayDivergence(
+          `replay diverged at step ${step}: recorded a thread pick, a data choice (${what}) wanted`,
+        );
       const v = (d - 1) / 2;
-      if (v >= arity) throw new ReplayDivergence(`replay diverged at step ${step}: choice ${v} out of range for ${what} (${arity} options)`);
+      if (v >= arity)
+        throw new ReplayDivergence(
+          `replay diverged at step ${step}: choice ${v} out of range for ${what} (${arity} options)`,
+        );
       return v;
     },
     end() {
       if (pos < decisions.length) {
-        throw new ReplayDivergence(`replay diverged at step ${step}: execution ended with ${decisions.length - pos} recorded decisions left`);
+        throw new ReplayDivergence(
+          `replay diverged at step ${step}: execution ended with ${decisions.length - pos} recorded decisions left`,
+        );
       }
     },
   };

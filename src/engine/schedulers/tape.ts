@@ -12,7 +12,7 @@ export function tapeScheduler(tape: readonly number[]): Scheduler {
   const next = (n: number): number | null => {
     if (pos >= tape.length) return null;
     const v = tape[pos++] as number;
-    return ((Math.trunc(v) % n) + n) % n;
+    return Number.isFinite(v) ? ((Math.trunc(v) % n) + n) % n : 0;
   };
   return {
     name: 'tape',

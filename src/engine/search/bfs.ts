@@ -29,7 +29,8 @@ export function bfs<S>(inst: Instance<S>, opts: SearchOptions): SearchResult {
 
   const pathTo = (index: number, extra: readonly number[] = []): number[] => {
     const parts: number[][] = [extra as number[]];
-    for (let i = index; parent.at(i) !== -1; i = parent.at(i)) parts.push(transitionList[via.at(i)] as number[]);
+    for (let i = index; parent.at(i) !== -1; i = parent.at(i))
+      parts.push(transitionList[via.at(i)] as number[]);
     return parts.reverse().flat();
   };
   const result = (violation: Violation | null, decisions: number[] | null): SearchResult => ({
@@ -87,7 +88,10 @@ export function bfs<S>(inst: Instance<S>, opts: SearchOptions): SearchResult {
         const stop = forEachSuccessor(inst, node.state, tid, (state, decisions, failure) => {
           transitions++;
           if (failure !== null) {
-            found = { v: { kind: 'assertion', name: 'assertion', message: failure, step: depth + 1 }, d: pathTo(index, decisions) };
+            found = {
+              v: { kind: 'assertion', name: 'assertion', message: failure, step: depth + 1 },
+              d: pathTo(index, decisions),
+            };
             return true;
           }
           const child: SearchNode<S> = { state, last: tid, preemptions };

@@ -63,7 +63,8 @@ export function dfs<S>(inst: Instance<S>, opts: SearchOptions): SearchResult {
   /** Pushes a stored node on the stack; returns a deadlock found there, or null. */
   const enter = (node: SearchNode<S>, via: readonly number[], key: string): Violation | null => {
     const depth = stack.length;
-    const all = inst.enabledInto(node.state, enabled) === 0 ? [] : boundedChoices(enabled, node, opts.preemptionBound);
+    const all =
+      inst.enabledInto(node.state, enabled) === 0 ? [] : boundedChoices(enabled, node, opts.preemptionBound);
     if (enabled.length === 0 && !inst.allDone(node.state)) {
       return { kind: 'deadlock', name: 'deadlock', message: deadlockMessage(inst, node.state), step: depth };
     }
@@ -121,7 +122,10 @@ export function dfs<S>(inst: Instance<S>, opts: SearchOptions): SearchResult {
     forEachSuccessor(inst, top.node.state, tid, (state, decisions, failure) => {
       transitions++;
       if (failure !== null) {
-        found = { v: { kind: 'assertion', name: 'assertion', message: failure, step: stack.length }, d: path(decisions) };
+        found = {
+          v: { kind: 'assertion', name: 'assertion', message: failure, step: stack.length },
+          d: path(decisions),
+        };
         return true;
       }
       const node: SearchNode<S> = { state, last: tid, preemptions };

@@ -18,7 +18,10 @@ export interface ExecutionCount {
   readonly cut: number;
 }
 
-export function countExecutions<S>(inst: Instance<S>, opts: { por: boolean; maxDepth: number }): ExecutionCount {
+export function countExecutions<S>(
+  inst: Instance<S>,
+  opts: { por: boolean; maxDepth: number },
+): ExecutionCount {
   const reads = opts.por ? invariantReads(inst) : null;
   let complete = 0;
   let deadlocked = 0;

@@ -10,7 +10,11 @@ import type { Instance } from '../instance.js';
 import type { SystemState, Thread, ThreadId } from '../types.js';
 import { cloneValue } from '../value.js';
 
-export type SuccessorVisitor<S> = (next: SystemState<S>, decisions: number[], failure: string | null) => boolean;
+export type SuccessorVisitor<S> = (
+  next: SystemState<S>,
+  decisions: number[],
+  failure: string | null,
+) => boolean;
 
 /** Calls `visit` for every successor; stops early (returning true) when `visit` returns true. */
 export function forEachSuccessor<S>(

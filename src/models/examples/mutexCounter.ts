@@ -7,7 +7,7 @@
  * threads between `lock` and `unlock`. Expected outcome: pass.
  */
 import { newThread } from '../../engine/instance.js';
-import type { Access, Model, Procedure } from '../../engine/types.js';
+import type { Access, Frame, Model, Procedure } from '../../engine/types.js';
 import { ret } from '../../engine/types.js';
 
 export interface MutexCounterShared {
@@ -15,7 +15,7 @@ export interface MutexCounterShared {
   counter: number;
   inside: number;
 }
-type Config = { threads: number; increments: number };
+type Config = { threads: number; increments: number; work: number };
 
 const lockFree = -1;
 const takeLock: readonly Access[] = [
@@ -26,16 +26,28 @@ const readCounter: readonly Access[] = [{ obj: 'counter', write: false }];
 const writeCounter: readonly Access[] = [{ obj: 'counter', write: true }];
 const everything: readonly Access[] = [...takeLock, ...writeCounter];
 
+const firstStep = (works: number) => (works > 0 ? 'work' : 'lock');
+
 const increment: Procedure<MutexCounterShared> = {
   name: 'increment',
-  entry: 'lock',
+  entry: 'work',
   steps: {
+    // Thread-private work before each critical section (touches only locals: the steps that
+    // partial-order reduction does not interleave).
+    work: {
+      footprint: () => [],
+      run(_s, f) {
+        f.locals.w = (f.locals.w as number) + 1;
+        return (f.locals.w as number) < (f.locals.works as number) ? 'work' : 'lock';
+      },
+    },
     lock: {
       footprint: () => takeLock,
       guard: (s) => s.lock === lockFree,
-      run(s, _f, ctx) {
+      run(s, f, ctx) {
         s.lock = ctx.tid;
         s.inside++;
+        f.locals.w = 0;
         return 'load';
       },
     },
@@ -60,7 +72,7 @@ const increment: Procedure<MutexCounterShared> = {
         s.lock = lockFree;
         s.inside--;
         f.locals.i = (f.locals.i as number) + 1;
-        return (f.locals.i as number) < (f.locals.n as number) ? 'lock' : ret();
+        return (f.locals.i as number) < (f.locals.n as number) ? firstStep(f.locals.works as number) : ret();
       },
     },
   },
@@ -72,13 +84,16 @@ export const mutexCounter: Model<MutexCounterShared, Config> = {
   params: {
     threads: { type: 'int', min: 1, max: 6, doc: 'number of incrementing threads' },
     increments: { type: 'int', min: 1, max: 4, doc: 'increments per thread' },
+    work: { type: 'int', min: 0, max: 6, doc: 'thread-private steps before each lock' },
   },
-  defaultConfig: { threads: 2, increments: 1 },
+  defaultConfig: { threads: 2, increments: 1, work: 0 },
   init: (c) => ({
     shared: { lock: lockFree, counter: 0, inside: 0 },
-    threads: Array.from({ length: c.threads }, (_, i) =>
-      newThread(i, `T${i}`, increment, { i: 0, n: c.increments, v: 0 }),
-    ),
+    threads: Array.from({ length: c.threads }, (_, i) => {
+      const t = newThread(i, `T${i}`, increment, { i: 0, n: c.increments, v: 0, w: 0, works: c.work });
+      (t.stack[0] as Frame).pc = firstStep(c.work);
+      return t;
+    }),
   }),
   procedures: { increment },
   invariants: (c) => [
