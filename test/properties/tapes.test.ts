@@ -46,7 +46,7 @@ describe('choice tapes', () => {
 
   it('find nothing on correct models', () => {
     for (const name of ['mutex-counter', 'peterson', 'lock-inversion']) {
-      const config = name === 'lock-inversion' ? { ordered: true } : {};
+      const config: Record<string, boolean> = name === 'lock-inversion' ? { ordered: true } : {};
       const r = fc.check(noViolationUnderTapes(inst(name, config)), { seed: 42, numRuns: 300 });
       expect(r.failed).toBe(false);
     }
