@@ -9,8 +9,8 @@ import type { ThreadId } from '../types.js';
 import type { Violation } from '../violation.js';
 import { boundedChoices, deadlockMessage, nodeFingerprint, type SearchNode } from './node.js';
 import { forEachSuccessor } from './successors.js';
-import type { SearchOptions, SearchResult } from './types.js';
-import { collisionProbability, FingerprintTable, IntColumn } from './visited.js';
+import { type SearchOptions, type SearchResult, searchResult } from './types.js';
+import { FingerprintTable, IntColumn } from './visited.js';
 
 export function bfs<S>(inst: Instance<S>, opts: SearchOptions): SearchResult {
   if (opts.por) throw new UsageError('partial-order reduction is available with DFS only');
@@ -33,18 +33,19 @@ export function bfs<S>(inst: Instance<S>, opts: SearchOptions): SearchResult {
       parts.push(transitionList[via.at(i)] as number[]);
     return parts.reverse().flat();
   };
-  const result = (violation: Violation | null, decisions: number[] | null): SearchResult => ({
-    verdict: violation ? 'violation' : incompleteReason ? 'incomplete' : 'pass',
-    violation,
-    decisions,
-    states: table.size,
-    transitions,
-    maxDepth,
-    ms: now() - t0,
-    bytesPerState: table.size === 0 ? 0 : (table.bytes + parent.bytes + via.bytes) / table.size,
-    collisionProbability: collisionProbability(table.size),
-    incompleteReason,
-  });
+  const result = (violation: Violation | null, decisions: number[] | null): SearchResult =>
+    searchResult(
+      {
+        states: table.size,
+        transitions,
+        maxDepth,
+        ms: now() - t0,
+        visitedBytes: table.bytes + parent.bytes + via.bytes,
+        incompleteReason,
+      },
+      violation,
+      decisions,
+    );
   const internTransition = (decisions: number[]): number => {
     const key = decisions.join(',');
     let id = transitionIds.get(key);

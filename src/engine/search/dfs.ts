@@ -10,8 +10,8 @@ import type { Violation } from '../violation.js';
 import { boundedChoices, deadlockMessage, nodeFingerprint, type SearchNode } from './node.js';
 import { invariantReads, persistentSet } from './persistent.js';
 import { forEachSuccessor } from './successors.js';
-import type { SearchOptions, SearchResult } from './types.js';
-import { collisionProbability, FingerprintTable } from './visited.js';
+import { type SearchOptions, type SearchResult, searchResult } from './types.js';
+import { FingerprintTable } from './visited.js';
 
 interface Frame<S> {
   readonly node: SearchNode<S>;
@@ -47,18 +47,19 @@ export function dfs<S>(inst: Instance<S>, opts: SearchOptions): SearchResult {
   let incompleteReason: string | null = null;
 
   const path = (extra: readonly number[] = []): number[] => [...stack.flatMap((f) => f.via), ...extra];
-  const result = (violation: Violation | null, decisions: number[] | null): SearchResult => ({
-    verdict: violation ? 'violation' : incompleteReason ? 'incomplete' : 'pass',
-    violation,
-    decisions,
-    states: table.size,
-    transitions,
-    maxDepth,
-    ms: now() - t0,
-    bytesPerState: table.size === 0 ? 0 : table.bytes / table.size,
-    collisionProbability: collisionProbability(table.size),
-    incompleteReason,
-  });
+  const result = (violation: Violation | null, decisions: number[] | null): SearchResult =>
+    searchResult(
+      {
+        states: table.size,
+        transitions,
+        maxDepth,
+        ms: now() - t0,
+        visitedBytes: table.bytes,
+        incompleteReason,
+      },
+      violation,
+      decisions,
+    );
 
   /** Pushes a stored node on the stack; returns a deadlock found there, or null. */
   const enter = (node: SearchNode<S>, via: readonly number[], key: string): Violation | null => {

@@ -46,3 +46,35 @@ export interface SearchResult {
   /** Why the verdict is 'incomplete' (budget hit), else null. */
   readonly incompleteReason: string | null;
 }
+
+/** Counters a search keeps while it runs, turned into a SearchResult by `searchResult`. */
+export interface SearchStats {
+  readonly states: number;
+  readonly transitions: number;
+  readonly maxDepth: number;
+  readonly ms: number;
+  /** Bytes of the visited-state storage. */
+  readonly visitedBytes: number;
+  readonly incompleteReason: string | null;
+}
+
+export function searchResult(
+  stats: SearchStats,
+  violation: Violation | null,
+  decisions: number[] | null,
+): SearchResult {
+  const n = stats.states;
+  return {
+    verdict: violation ? 'violation' : stats.incompleteReason ? 'incomplete' : 'pass',
+    violation,
+    decisions,
+    states: n,
+    transitions: stats.transitions,
+    maxDepth: stats.maxDepth,
+    ms: stats.ms,
+    bytesPerState: n === 0 ? 0 : stats.visitedBytes / n,
+    // Upper estimate of a collision among n distinct 64-bit fingerprints: n(n-1)/2 / 2^64.
+    collisionProbability: Math.min(1, (n * (n - 1)) / 2 / 2 ** 64),
+    incompleteReason: stats.incompleteReason,
+  };
+}

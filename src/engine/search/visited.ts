@@ -88,8 +88,3 @@ export class IntColumn {
     return this.data.byteLength;
   }
 }
-
-/** Upper estimate of a fingerprint collision among n distinct states: n(n-1)/2 / 2^64. */
-export function collisionProbability(n: number): number {
-  return Math.min(1, (n * (n - 1)) / 2 / 2 ** 64);
-}
