@@ -101,15 +101,7 @@ export function execute<S>(
 }
 
 function deadlock<S>(inst: Instance<S>, state: SystemState<S>, steps: number): Violation {
-  const stuck = state.threads
-    .filter((t) => t.stack.length > 0)
-    .map((t) => `${t.name} at ${inst.label(t)}${t.blockedOn ? ` blocked on ${t.blockedOn}` : ''}`);
-  return {
-    kind: 'deadlock',
-    name: 'deadlock',
-    message: `no thread enabled: ${stuck.join(', ')}`,
-    step: steps,
-  };
+  return { kind: 'deadlock', name: 'deadlock', message: inst.deadlockMessage(state), step: steps };
 }
 
 function traceEntry<S>(

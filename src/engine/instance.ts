@@ -81,9 +81,18 @@ export class Instance<S = unknown> {
     return n;
   }
 
+  /** Every non-daemon thread has finished. */
   allDone(state: SystemState<S>): boolean {
-    for (const t of state.threads) if (t.stack.length > 0) return false;
+    for (const t of state.threads) if (t.stack.length > 0 && t.daemon !== true) return false;
     return true;
+  }
+
+  /** The deadlock report: every unfinished non-daemon thread, where it is and what it waits for. */
+  deadlockMessage(state: SystemState<S>): string {
+    const stuck = state.threads
+      .filter((t) => t.stack.length > 0 && t.daemon !== true)
+      .map((t) => `${t.name} at ${this.label(t)}${t.blockedOn ? ` blocked on ${t.blockedOn}` : ''}`);
+    return `no thread enabled: ${stuck.join(', ')}`;
   }
 
   isQuiescent(state: SystemState<S>): boolean {
@@ -217,4 +226,9 @@ export function newThread<S>(id: number, name: string, proc: Procedure<S>, local
     stack: [{ proc: proc.name, pc: proc.entry, locals, into: null }],
     blockedOn: null,
   };
+}
+
+/** Helper for models: a daemon (server) thread at the entry of `proc`. */
+export function newDaemon<S>(id: number, name: string, proc: Procedure<S>, locals: Locals = {}): Thread {
+  return { ...newThread(id, name, proc, locals), daemon: true };
 }

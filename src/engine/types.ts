@@ -24,12 +24,17 @@ export interface Frame {
   into: string | null;
 }
 
-/** A thread: an empty stack means done. `blockedOn` non-null means not enabled until woken. */
+/**
+ * A thread: an empty stack means done. `blockedOn` non-null means not enabled until woken. A daemon
+ * (a kernel server thread looping on a request queue) never finishes: runs end when every other
+ * thread is done, whatever the daemons are doing, and an idle daemon is not a deadlock.
+ */
 export interface Thread {
   id: ThreadId;
   name: string;
   stack: Frame[];
   blockedOn: string | null;
+  daemon?: true;
 }
 
 export interface SystemState<S> {

@@ -7,7 +7,7 @@ import { UsageError } from '../errors.js';
 import type { Instance } from '../instance.js';
 import type { ThreadId } from '../types.js';
 import type { Violation } from '../violation.js';
-import { boundedChoices, deadlockMessage, nodeFingerprint, type SearchNode } from './node.js';
+import { boundedChoices, nodeFingerprint, type SearchNode } from './node.js';
 import { forEachSuccessor } from './successors.js';
 import { type SearchOptions, type SearchResult, searchResult } from './types.js';
 import { FingerprintTable, IntColumn } from './visited.js';
@@ -77,7 +77,7 @@ export function bfs<S>(inst: Instance<S>, opts: SearchOptions): SearchResult {
       const index = frontierIndex[k] as number;
       if (inst.enabledInto(node.state, enabled) === 0) {
         if (inst.allDone(node.state)) continue;
-        const message = deadlockMessage(inst, node.state);
+        const message = inst.deadlockMessage(node.state);
         return result({ kind: 'deadlock', name: 'deadlock', message, step: depth }, pathTo(index));
       }
       if (depth >= opts.maxDepth) {

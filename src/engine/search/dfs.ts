@@ -7,7 +7,7 @@ import { UsageError } from '../errors.js';
 import type { Instance } from '../instance.js';
 import type { ThreadId } from '../types.js';
 import type { Violation } from '../violation.js';
-import { boundedChoices, deadlockMessage, nodeFingerprint, type SearchNode } from './node.js';
+import { boundedChoices, nodeFingerprint, type SearchNode } from './node.js';
 import { invariantReads, persistentSet } from './persistent.js';
 import { forEachSuccessor } from './successors.js';
 import { type SearchOptions, type SearchResult, searchResult } from './types.js';
@@ -67,7 +67,7 @@ export function dfs<S>(inst: Instance<S>, opts: SearchOptions): SearchResult {
     const all =
       inst.enabledInto(node.state, enabled) === 0 ? [] : boundedChoices(enabled, node, opts.preemptionBound);
     if (enabled.length === 0 && !inst.allDone(node.state)) {
-      return { kind: 'deadlock', name: 'deadlock', message: deadlockMessage(inst, node.state), step: depth };
+      return { kind: 'deadlock', name: 'deadlock', message: inst.deadlockMessage(node.state), step: depth };
     }
     let todo = all;
     let reduced = false;

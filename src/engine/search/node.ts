@@ -3,7 +3,6 @@
  * used so far (both part of the node's identity then). Shared by BFS and DFS.
  * A preemption is a switch away from a thread that is still enabled (Musuvathi & Qadeer, PLDI'07).
  */
-import type { Instance } from '../instance.js';
 import type { SystemState, ThreadId } from '../types.js';
 import { fingerprintStateInto } from '../value.js';
 
@@ -33,11 +32,4 @@ export function boundedChoices<S>(
     if (bound === null || pre <= bound) out.push([t, pre]);
   }
   return out;
-}
-
-export function deadlockMessage<S>(inst: Instance<S>, state: SystemState<S>): string {
-  const stuck = state.threads
-    .filter((t) => t.stack.length > 0)
-    .map((t) => `${t.name} at ${inst.label(t)}${t.blockedOn ? ` blocked on ${t.blockedOn}` : ''}`);
-  return `no thread enabled: ${stuck.join(', ')}`;
 }
