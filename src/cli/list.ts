@@ -52,7 +52,8 @@ function printModel(io: Io, m: AnyModel): void {
   const params = Object.entries(m.params as Record<string, ConfigParam>);
   const width = Math.max(0, ...params.map(([k]) => k.length));
   for (const [key, p] of params) {
-    const def = String(m.defaultConfig[key]);
+    const raw = String(m.defaultConfig[key]);
+    const def = raw.length > 40 ? `${raw.slice(0, 37)}...` : raw;
     io.out(`    ${key.padEnd(width)}  ${describeType(p)}, default ${def}  ${p.doc}`);
   }
 }
@@ -65,5 +66,7 @@ function describeType(p: ConfigParam): string {
       return 'bool';
     case 'enum':
       return `enum ${p.values.join('|')}`;
+    case 'text':
+      return 'text';
   }
 }

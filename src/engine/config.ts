@@ -50,6 +50,8 @@ function parseValue(
       if (raw === false || raw === 'false' || raw === '0') return false;
       throw new UsageError(`${where} expects true or false, got '${raw}'`);
     }
+    case 'text':
+      return String(raw);
     case 'enum': {
       const s = String(raw);
       if (!param.values.includes(s))

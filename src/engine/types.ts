@@ -123,7 +123,8 @@ export type Config = { readonly [key: string]: ConfigValue };
 export type ConfigParam =
   | { readonly type: 'int'; readonly min: number; readonly max: number; readonly doc: string }
   | { readonly type: 'bool'; readonly doc: string }
-  | { readonly type: 'enum'; readonly values: readonly string[]; readonly doc: string };
+  | { readonly type: 'enum'; readonly values: readonly string[]; readonly doc: string }
+  | { readonly type: 'text'; readonly doc: string };
 
 export interface Model<S, C extends Config = Config> {
   readonly name: string;

@@ -45,15 +45,12 @@ describe('BFS shortest counterexamples', () => {
 const verdict = (r: ReturnType<typeof run>) => (r.violation ? `violation:${r.violation.name}` : r.verdict);
 
 function arbitraryConfig(m: AnyModel): fc.Arbitrary<Config> {
-  const entries = Object.entries(m.params).map(([k, p]) => {
-    const arb =
-      p.type === 'int'
-        ? fc.integer({ min: p.min, max: Math.min(p.max, p.min + 2) })
-        : p.type === 'bool'
-          ? fc.boolean()
-          : fc.constantFrom(...p.values);
-    return [k, arb] as const;
-  });
+  const entries: Array<[string, fc.Arbitrary<number | boolean | string>]> = [];
+  for (const [k, p] of Object.entries(m.params)) {
+    if (p.type === 'int') entries.push([k, fc.integer({ min: p.min, max: Math.min(p.max, p.min + 2) })]);
+    else if (p.type === 'bool') entries.push([k, fc.boolean()]);
+    else if (p.type === 'enum') entries.push([k, fc.constantFrom(...p.values)]);
+  }
   return fc.record(Object.fromEntries(entries)) as fc.Arbitrary<Config>;
 }
 
