@@ -198,7 +198,8 @@ export function diffValues(a: unknown, b: unknown, path = '', out: Change[] = []
   if (a === b) return out;
   const bothObjects = typeof a === 'object' && a !== null && typeof b === 'object' && b !== null;
   if (!bothObjects || Array.isArray(a) !== Array.isArray(b)) {
-    out.push({ path, from: a as Value | undefined, to: b as Value | undefined });
+    // Copies: the live objects may change after this step.
+    out.push({ path, from: cloneValue(a) as Value | undefined, to: cloneValue(b) as Value | undefined });
     return out;
   }
   const ka = Object.keys(a);

@@ -43,8 +43,10 @@ export function formatAttr(attr: number): string {
     .join('');
 }
 
-export const isMapped = (pte: Pte | undefined): pte is Pte => pte !== undefined && (pte.attr & PTE.MAPPED) !== 0;
-export const has = (pte: Pte | undefined, bit: number): boolean => pte !== undefined && (pte.attr & bit) !== 0;
+export const isMapped = (pte: Pte | undefined): pte is Pte =>
+  pte !== undefined && (pte.attr & PTE.MAPPED) !== 0;
+export const has = (pte: Pte | undefined, bit: number): boolean =>
+  pte !== undefined && (pte.attr & bit) !== 0;
 
 /** The attributes that must agree between a GPT copy and the reference (copyCoherence). */
 export const COHERENT_BITS = PTE.WRITABLE | PTE.COW | PTE.USER | PTE.EXECUTABLE | PTE.CACHABLE;

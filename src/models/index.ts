@@ -1,12 +1,14 @@
 /** Model registry: every model selectable with `--model`, by name. */
 import { UsageError } from '../engine/errors.js';
 import type { AnyModel } from '../engine/types.js';
+import { almosModel } from './almos/model.js';
 import { lockInversion } from './examples/lockInversion.js';
 import { lostUpdate } from './examples/lostUpdate.js';
 import { mutexCounter } from './examples/mutexCounter.js';
 import { peterson, petersonBroken } from './examples/peterson.js';
 
 export const models: readonly AnyModel[] = [
+  almosModel,
   lostUpdate,
   mutexCounter,
   peterson,

@@ -1,0 +1,108 @@
+/**
+ * `vmm_get_vseg(process, vpn)`: look in the local VSL under its lock (read mode in G1); if absent and
+ * the running cluster is the reference, the address is illegal; else fetch the vseg from the
+ * reference VSL (G1: RPC_VMM_GET_VSEG; G2: remote read under the reference VSL queuelock), build a
+ * local copy and attach it (VSL lock, write mode). Locals in: `pid`, `vpn`. Returns the vseg or null.
+ */
+import type { Procedure, Value } from '../../engine/types.js';
+import { call, ret } from '../../engine/types.js';
+import { rpc } from './rpc.js';
+import type { AlmosShared, Vseg } from './state.js';
+import { copyIn, findVseg, here, proc, r, vslLockPath, vslPath, w } from './util.js';
+
+type P = Procedure<AlmosShared>;
+
+/** VSL lock procedures of the generation: [read acquire, read release, write acquire, write release]. */
+export function vslLocks(s: AlmosShared): [string, string, string, string] {
+  return s.knobs.generation === 'G1'
+    ? ['remoteRwlockRdAcquire', 'remoteRwlockRdRelease', 'remoteRwlockWrAcquire', 'remoteRwlockWrRelease']
+    : [
+        'remoteQueuelockAcquire',
+        'remoteQueuelockRelease',
+        'remoteQueuelockAcquire',
+        'remoteQueuelockRelease',
+      ];
+}
+
+const pidOf = (f: { locals: { [k: string]: unknown } }) => f.locals.pid as number;
+
+export const getVseg: P = {
+  name: 'getVseg',
+  entry: 'lockLocal',
+  steps: {
+    lockLocal: {
+      footprint: () => [],
+      run: (s, f, ctx) => call(vslLocks(s)[0], { lock: vslLockPath(pidOf(f), here(s, ctx)) }, 'lookupLocal'),
+    },
+    lookupLocal: {
+      footprint: (s, f, tid) => [r(vslPath(pidOf(f), (s.thread[tid] as { cxy: number }).cxy))],
+      run(s, f, ctx) {
+        const v = findVseg(copyIn(s, pidOf(f), here(s, ctx)).vsl, f.locals.vpn as number);
+        f.locals.vseg = v === undefined ? null : ({ ...v } as unknown as Value);
+        return call(vslLocks(s)[1], { lock: vslLockPath(pidOf(f), here(s, ctx)) }, 'afterLocal');
+      },
+    },
+    afterLocal: {
+      footprint: () => [],
+      run(s, f, ctx) {
+        if (f.locals.vseg !== null) return ret(f.locals.vseg);
+        const ref = proc(s, pidOf(f)).ref;
+        if (ref === here(s, ctx)) return ret(null);
+        if (s.knobs.generation === 'G1') {
+          return rpc(ref, 'GET_VSEG', { pid: pidOf(f), vpn: f.locals.vpn as number }, 'gotRef', 'vseg');
+        }
+        return call(vslLocks(s)[0], { lock: vslLockPath(pidOf(f), ref) }, 'readRef');
+      },
+    },
+    readRef: {
+      footprint: (s, f) => [r(vslPath(pidOf(f), proc(s, pidOf(f)).ref))],
+      run(s, f) {
+        const ref = proc(s, pidOf(f)).ref;
+        const v = findVseg(copyIn(s, pidOf(f), ref).vsl, f.locals.vpn as number);
+        f.locals.vseg = v === undefined ? null : ({ ...v } as unknown as Value);
+        return call(vslLocks(s)[1], { lock: vslLockPath(pidOf(f), ref) }, 'gotRef');
+      },
+    },
+    gotRef: {
+      footprint: () => [],
+      run(s, f, ctx) {
+        if (f.locals.vseg === null) return ret(null);
+        return call(vslLocks(s)[2], { lock: vslLockPath(pidOf(f), here(s, ctx)) }, 'attach');
+      },
+    },
+    attach: {
+      footprint: (s, f, tid) => [w(vslPath(pidOf(f), (s.thread[tid] as { cxy: number }).cxy))],
+      run(s, f, ctx) {
+        const vsl = copyIn(s, pidOf(f), here(s, ctx)).vsl;
+        const v = f.locals.vseg as unknown as Vseg;
+        if (!vsl.some((x) => x.base === v.base)) {
+          vsl.push({ ...v });
+          vsl.sort((a, b) => a.base - b.base);
+        }
+        return call(vslLocks(s)[3], { lock: vslLockPath(pidOf(f), here(s, ctx)) }, 'done');
+      },
+    },
+    done: { footprint: () => [], run: (_s, f) => ret(f.locals.vseg) },
+  },
+};
+
+/** RPC_VMM_GET_VSEG handler, run by the reference cluster's server. Locals: `pid`, `vpn`. */
+export const rpcVmmGetVseg: P = {
+  name: 'rpcVmmGetVseg',
+  entry: 'lock',
+  steps: {
+    lock: {
+      footprint: () => [],
+      run: (s, f, ctx) => call(vslLocks(s)[0], { lock: vslLockPath(pidOf(f), here(s, ctx)) }, 'lookup'),
+    },
+    lookup: {
+      footprint: (s, f, tid) => [r(vslPath(pidOf(f), (s.thread[tid] as { cxy: number }).cxy))],
+      run(s, f, ctx) {
+        const v = findVseg(copyIn(s, pidOf(f), here(s, ctx)).vsl, f.locals.vpn as number);
+        f.locals.vseg = v === undefined ? null : ({ ...v } as unknown as Value);
+        return call(vslLocks(s)[1], { lock: vslLockPath(pidOf(f), here(s, ctx)) }, 'reply');
+      },
+    },
+    reply: { footprint: () => [], run: (_s, f) => ret(f.locals.vseg) },
+  },
+};

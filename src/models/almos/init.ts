@@ -1,0 +1,167 @@
+/**
+ * Builds the initial ALMOS state from a scenario and the knobs: frames and page descriptors of every
+ * cluster, file mappers, processes with their reference copy (complete VSL, initial mappings) and one
+ * copy in each cluster that runs one of their threads (its stacks only: copies fill on demand), user
+ * threads then one RPC server daemon per cluster, and the abstract memory of the refinement check.
+ */
+
+import type { AbstractMemory, Region } from '../../../spec/memory.js';
+import { newProcess } from '../../../spec/memory.js';
+import { newDaemon, newThread } from '../../engine/instance.js';
+import type { Locals, SystemState, Thread } from '../../engine/types.js';
+import { PTE } from '../../hw/pte.js';
+import type { Knobs } from './knobs.js';
+import type { Scenario, ScenarioVseg } from './scenario.js';
+import type { AlmosShared, Copy, PageDesc, Process, ThreadDesc, Vseg } from './state.js';
+
+export const emptyRwLock = () => ({ readers: [], writer: -1, rq: [], wq: [] });
+
+export function newCopy(knobs: Knobs): Copy {
+  return {
+    vsl: [],
+    gpt: {},
+    gptLock: emptyRwLock(),
+    vslLock: knobs.generation === 'G1' ? emptyRwLock() : { holder: -1, wq: [] },
+  };
+}
+
+/** PTE attributes of a page of `vseg` (a fault maps MAPPED|SMALL|READABLE plus the vseg flags). */
+export function vsegAttr(v: Vseg): number {
+  return (
+    PTE.MAPPED |
+    PTE.SMALL |
+    PTE.READABLE |
+    PTE.USER |
+    PTE.CACHABLE |
+    (v.writable ? PTE.WRITABLE : 0) |
+    (v.executable ? PTE.EXECUTABLE : 0)
+  );
+}
+
+export function toVseg(v: ScenarioVseg): Vseg {
+  return {
+    type: v.type,
+    base: v.base,
+    size: v.size,
+    cxy: v.cxy ?? -1,
+    writable: v.writable ?? v.type !== 'CODE',
+    executable: v.type === 'CODE',
+    file: v.file ?? -1,
+  };
+}
+
+export function regionOfVseg(v: Vseg, stackOf = -1): Region {
+  const file = v.type === 'FILE' || v.type === 'CODE' ? v.file : -1;
+  return { base: v.base, size: v.size, writable: v.writable, file, stackOf, state: 'mapped' };
+}
+
+export function initialState(sc: Scenario, knobs: Knobs): SystemState<AlmosShared> {
+  const frames = sc.clusters * sc.framesPerCluster;
+  const page: PageDesc[] = Array.from({ length: frames }, () => ({
+    free: true,
+    forks: 0,
+    refcount: 0,
+    lock: -1,
+  }));
+  const mem: number[][] = Array.from({ length: frames }, () => new Array(sc.wordsPerPage).fill(0));
+  const alloc = (cxy: number, content: number[]): number => {
+    for (let i = 0; i < sc.framesPerCluster; i++) {
+      const ppn = cxy * sc.framesPerCluster + i;
+      if ((page[ppn] as PageDesc).free) {
+        page[ppn] = { free: false, forks: 0, refcount: 1, lock: -1 };
+        mem[ppn] = [...content];
+        return ppn;
+      }
+    }
+    throw new Error(`almos init: cluster ${cxy} has no free frame`);
+  };
+  const files = (sc.files ?? []).map((f) => ({ cxy: f.cxy, pages: f.pages.map((p) => alloc(f.cxy, p)) }));
+  const spec: AbstractMemory = {
+    procs: [],
+    files: (sc.files ?? []).map((f) => f.pages.map((p) => p.map((x) => [x]))),
+  };
+
+  const threads: Thread[] = [];
+  const thread: ThreadDesc[] = [];
+  const usedCores = sc.processes.map(() => 0);
+  const coresTaken: boolean[][] = Array.from({ length: sc.clusters }, () =>
+    new Array(sc.coresPerCluster).fill(false),
+  );
+  for (const p of sc.processes)
+    for (const t of p.threads) if (t.core !== undefined) (coresTaken[t.cxy] as boolean[])[t.core] = true;
+
+  const proc: Process[] = sc.processes.map((p, pid) => {
+    const clustersUsed = [...new Set([p.ref, ...p.threads.map((t) => t.cxy)])];
+    const copies = [p.ref, ...clustersUsed.filter((c) => c !== p.ref).sort((a, b) => a - b)];
+    const copy: Array<Copy | null> = new Array(sc.clusters).fill(null);
+    for (const cxy of copies) copy[cxy] = newCopy(knobs);
+    const refCopy = copy[p.ref] as Copy;
+    refCopy.vsl = p.vsegs.map(toVseg);
+    const regions: Region[] = refCopy.vsl.map((v) => regionOfVseg(v));
+    const words: { [k: string]: number[] } = {};
+    for (const pg of p.pages ?? []) {
+      const v = refCopy.vsl.find((x) => pg.vpn >= x.base && pg.vpn < x.base + x.size) as Vseg;
+      const cxy = v.type === 'DATA' ? pg.vpn % sc.clusters : v.cxy;
+      refCopy.gpt[pg.vpn] = { attr: vsegAttr(v), ppn: alloc(cxy, pg.content) };
+      pg.content.forEach((x, off) => {
+        words[`${pg.vpn}:${off}`] = [x];
+      });
+    }
+    p.threads.forEach((t) => {
+      const tid = threads.length;
+      let core = t.core;
+      if (core === undefined) {
+        core = (coresTaken[t.cxy] as boolean[]).indexOf(false);
+        (coresTaken[t.cxy] as boolean[])[core] = true;
+      }
+      const stack = t.stack;
+      if (stack) {
+        const v: Vseg = {
+          type: 'STACK',
+          base: stack.base,
+          size: stack.size,
+          cxy: t.cxy,
+          writable: true,
+          executable: false,
+          file: -1,
+        };
+        (copy[t.cxy] as Copy).vsl.push(v);
+        regions.push(regionOfVseg(v, tid));
+      }
+      thread.push({ pid, cxy: t.cxy, core, stack: stack ? stack.base : -1 });
+      threads.push(
+        newThread(tid, `P${pid}.T${tid}@c${t.cxy}`, userMainRef, { ops: t.ops as unknown as Locals[], i: 0 }),
+      );
+      usedCores[pid] = (usedCores[pid] as number) + 1;
+    });
+    for (const c of copy) c?.vsl.sort((a, b) => a.base - b.base);
+    spec.procs[pid] = newProcess(regions, words);
+    return { pid, ref: p.ref, owner: p.ref, parent: -1, copies, copy, alive: true };
+  });
+
+  for (let cxy = 0; cxy < sc.clusters; cxy++) {
+    const tid = threads.length;
+    thread.push({ pid: -1, cxy, core: 0, stack: -1 });
+    threads.push(newDaemon(tid, `rpc@c${cxy}`, rpcServerRef, { cxy }));
+  }
+
+  const shared: AlmosShared = {
+    knobs,
+    clusters: sc.clusters,
+    framesPerCluster: sc.framesPerCluster,
+    wordsPerPage: sc.wordsPerPage,
+    mem,
+    page,
+    files,
+    proc,
+    thread,
+    rpc: Array.from({ length: sc.clusters }, () => []),
+    rpcs: {},
+    ghost: { panic: null, inFlight: [], spec, refinement: null, nextRpc: 0 },
+  };
+  return { shared, threads };
+}
+
+// Entry points by name only (avoids an import cycle with the procedure tables).
+const userMainRef = { name: 'userMain', entry: 'next', steps: {} };
+const rpcServerRef = { name: 'rpcServer', entry: 'take', steps: {} };

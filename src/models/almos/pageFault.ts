@@ -1,0 +1,177 @@
+/**
+ * `vmm_handle_page_fault`, G1 (r585). Locals in: `pid`, `vpn`. Returns an ExceptionResult.
+ * 1. vseg = getVseg; not found -> USER_ERROR.
+ * 2. private (STACK, CODE): write-lock gpt(L); if still unmapped allocate a local page (CODE: filled
+ *    from the .elf mapper), set the PTE; unlock.
+ * 3. public: read-lock gpt(R), read the reference PTE, unlock.
+ *    mapped (false page fault): write-lock gpt(L); if still unmapped copy the PTE read in 3; unlock.
+ *    unmapped (true page fault): write-lock gpt(R); re-read; if still unmapped allocate a page in
+ *    target(vpn) (FILE: the mapper's page), set it in gpt(R), then in gpt(L) without gpt(L)'s lock;
+ *    unlock gpt(R). Mapped meanwhile: nothing to do, the retry takes the false-fault path.
+ */
+import type { Procedure, Value } from '../../engine/types.js';
+import { call, ret } from '../../engine/types.js';
+import { isMapped, type Pte } from '../../hw/pte.js';
+import { vsegAttr } from './init.js';
+import type { AlmosShared, FileMapper, PageDesc, Vseg } from './state.js';
+import { isPublic } from './state.js';
+import { copyIn, gptLockPath, here, placement, proc, ptePath, r, w } from './util.js';
+
+type P = Procedure<AlmosShared>;
+type F = { locals: { [k: string]: unknown } };
+
+const pid = (f: F) => f.locals.pid as number;
+const vpn = (f: F) => f.locals.vpn as number;
+const vseg = (f: F) => f.locals.vseg as unknown as Vseg;
+const refOf = (s: AlmosShared, f: F) => proc(s, pid(f)).ref;
+const local = (s: AlmosShared, tid: number) => (s.thread[tid] as { cxy: number }).cxy;
+
+/** Sets a PTE, counting the mapping and taking a freshly allocated page out of flight. */
+export function setPte(s: AlmosShared, p: number, cxy: number, v: number, pte: Pte): void {
+  copyIn(s, p, cxy).gpt[v] = { attr: pte.attr, ppn: pte.ppn };
+  (s.page[pte.ppn] as PageDesc).refcount++;
+  s.ghost.inFlight = s.ghost.inFlight.filter((x) => x !== pte.ppn);
+}
+
+export const setPteFootprint = (p: number, cxy: number, v: number, ppn: number) => [
+  w(ptePath(p, cxy, v)),
+  w(`page.${ppn}`),
+  w('ghost.inFlight'),
+];
+
+/** The page a FILE vseg maps at `v` (no allocation). */
+export const mapperPage = (s: AlmosShared, vs: Vseg, v: number): number =>
+  (s.files[vs.file] as FileMapper).pages[v - vs.base] as number;
+
+export const handlePageFault: P = {
+  name: 'handlePageFault',
+  entry: 'getVseg',
+  steps: {
+    getVseg: {
+      footprint: () => [],
+      run: (_s, f) => call('getVseg', { pid: pid(f), vpn: vpn(f) }, 'gotVseg', 'vseg'),
+    },
+    gotVseg: {
+      footprint: () => [],
+      run(s, f, ctx) {
+        if (f.locals.vseg === null) return ret('USER_ERROR');
+        if (!isPublic(vseg(f).type)) {
+          return call('remoteRwlockWrAcquire', { lock: gptLockPath(pid(f), here(s, ctx)) }, 'privRead');
+        }
+        return call('remoteRwlockRdAcquire', { lock: gptLockPath(pid(f), refOf(s, f)) }, 'pubReadRef');
+      },
+    },
+    privRead: {
+      footprint: (s, f, tid) => [r(ptePath(pid(f), local(s, tid), vpn(f)))],
+      run(s, f, ctx) {
+        if (isMapped(copyIn(s, pid(f), here(s, ctx)).gpt[vpn(f)])) return 'privUnlock';
+        return call('ppmAllocPage', { cxy: here(s, ctx) }, 'privAllocated', 'ppn');
+      },
+    },
+    privAllocated: {
+      footprint: (s, f) => {
+        const vs = vseg(f);
+        return vs.type === 'CODE' && (f.locals.ppn as number) >= 0
+          ? [r(`mem.${mapperPage(s, vs, vpn(f))}`), w(`mem.${f.locals.ppn}`)]
+          : [];
+      },
+      run(s, f) {
+        const ppn = f.locals.ppn as number;
+        if (ppn < 0) {
+          f.locals.result = 'ENOMEM';
+          return 'privUnlock';
+        }
+        // CODE pages are replicated per cluster: copy the .elf mapper page (a remote read).
+        if (vseg(f).type === 'CODE') s.mem[ppn] = [...(s.mem[mapperPage(s, vseg(f), vpn(f))] as number[])];
+        return 'privSet';
+      },
+    },
+    privSet: {
+      footprint: (s, f, tid) => setPteFootprint(pid(f), local(s, tid), vpn(f), f.locals.ppn as number),
+      run(s, f, ctx) {
+        setPte(s, pid(f), here(s, ctx), vpn(f), { attr: vsegAttr(vseg(f)), ppn: f.locals.ppn as number });
+        return 'privUnlock';
+      },
+    },
+    privUnlock: {
+      footprint: () => [],
+      run: (s, f, ctx) => call('remoteRwlockWrRelease', { lock: gptLockPath(pid(f), here(s, ctx)) }, 'done'),
+    },
+    pubReadRef: {
+      footprint: (s, f) => [r(ptePath(pid(f), refOf(s, f), vpn(f)))],
+      run(s, f) {
+        const pte = copyIn(s, pid(f), refOf(s, f)).gpt[vpn(f)];
+        f.locals.refPte = isMapped(pte) ? ({ attr: pte.attr, ppn: pte.ppn } as unknown as Value) : null;
+        return call('remoteRwlockRdRelease', { lock: gptLockPath(pid(f), refOf(s, f)) }, 'pubDecide');
+      },
+    },
+    pubDecide: {
+      footprint: () => [],
+      run(s, f, ctx) {
+        if (f.locals.refPte !== null) {
+          return call('remoteRwlockWrAcquire', { lock: gptLockPath(pid(f), here(s, ctx)) }, 'falseCopy');
+        }
+        return call('remoteRwlockWrAcquire', { lock: gptLockPath(pid(f), refOf(s, f)) }, 'trueReread');
+      },
+    },
+    falseCopy: {
+      footprint: (s, f, tid) => {
+        const pte = f.locals.refPte as unknown as Pte;
+        return [
+          r(ptePath(pid(f), local(s, tid), vpn(f))),
+          ...setPteFootprint(pid(f), local(s, tid), vpn(f), pte.ppn),
+        ];
+      },
+      run(s, f, ctx) {
+        if (!isMapped(copyIn(s, pid(f), here(s, ctx)).gpt[vpn(f)])) {
+          setPte(s, pid(f), here(s, ctx), vpn(f), f.locals.refPte as unknown as Pte);
+        }
+        return call('remoteRwlockWrRelease', { lock: gptLockPath(pid(f), here(s, ctx)) }, 'done');
+      },
+    },
+    trueReread: {
+      footprint: (s, f) => [r(ptePath(pid(f), refOf(s, f), vpn(f)))],
+      run(s, f, ctx) {
+        if (isMapped(copyIn(s, pid(f), refOf(s, f)).gpt[vpn(f)])) return 'trueUnlock';
+        const vs = vseg(f);
+        if (vs.type === 'FILE') {
+          f.locals.ppn = mapperPage(s, vs, vpn(f));
+          return 'trueSetRef';
+        }
+        return call('ppmAllocPage', { cxy: placement(s, vs, vpn(f), here(s, ctx)) }, 'trueAllocated', 'ppn');
+      },
+    },
+    trueAllocated: {
+      footprint: () => [],
+      run(_s, f) {
+        if ((f.locals.ppn as number) >= 0) return 'trueSetRef';
+        f.locals.result = 'ENOMEM';
+        return 'trueUnlock';
+      },
+    },
+    trueSetRef: {
+      footprint: (s, f) => setPteFootprint(pid(f), refOf(s, f), vpn(f), f.locals.ppn as number),
+      run(s, f) {
+        setPte(s, pid(f), refOf(s, f), vpn(f), { attr: vsegAttr(vseg(f)), ppn: f.locals.ppn as number });
+        return 'trueSetLocal';
+      },
+    },
+    trueSetLocal: {
+      footprint: (s, f, tid) => setPteFootprint(pid(f), local(s, tid), vpn(f), f.locals.ppn as number),
+      run(s, f, ctx) {
+        if (here(s, ctx) !== refOf(s, f)) {
+          setPte(s, pid(f), here(s, ctx), vpn(f), { attr: vsegAttr(vseg(f)), ppn: f.locals.ppn as number });
+        }
+        return 'trueUnlock';
+      },
+    },
+    trueUnlock: {
+      footprint: () => [],
+      run: (s, f) => call('remoteRwlockWrRelease', { lock: gptLockPath(pid(f), refOf(s, f)) }, 'done'),
+    },
+    done: {
+      footprint: () => [],
+      run: (_s, f) => ret((f.locals.result as string | undefined) ?? 'NON_FATAL'),
+    },
+  },
+};

@@ -1,0 +1,139 @@
+/**
+ * `vmm_handle_page_fault`, G2 (trunk 2019-2020): no GPT lock, PTE LOCKED bits. Locals in: `pid`,
+ * `vpn`. Lock the local PTE (wait while locked); if mapped meanwhile, unlock and return; private or
+ * local == reference: allocate and set_pte local (unlocks); else lock the reference PTE (order: local
+ * then reference); if unmapped allocate and set_pte reference (unlocks) else unlock it; set_pte local
+ * with the reference value (unlocks).
+ */
+import type { Procedure, Value } from '../../engine/types.js';
+import { call, ret } from '../../engine/types.js';
+import { isMapped, PTE, type Pte } from '../../hw/pte.js';
+import { vsegAttr } from './init.js';
+import { mapperPage, setPte, setPteFootprint } from './pageFault.js';
+import type { AlmosShared, Vseg } from './state.js';
+import { isPublic } from './state.js';
+import { gptPath, here, placement, proc } from './util.js';
+
+type P = Procedure<AlmosShared>;
+type F = { locals: { [k: string]: unknown } };
+
+const pid = (f: F) => f.locals.pid as number;
+const vpn = (f: F) => f.locals.vpn as number;
+const vseg = (f: F) => f.locals.vseg as unknown as Vseg;
+const refOf = (s: AlmosShared, f: F) => proc(s, pid(f)).ref;
+const local = (s: AlmosShared, tid: number) => (s.thread[tid] as { cxy: number }).cxy;
+const unlocked = (pte: Pte) => ({ attr: pte.attr & ~PTE.LOCKED, ppn: pte.ppn });
+
+export const handlePageFaultG2: P = {
+  name: 'handlePageFaultG2',
+  entry: 'getVseg',
+  steps: {
+    getVseg: {
+      footprint: () => [],
+      run: (_s, f) => call('getVseg', { pid: pid(f), vpn: vpn(f) }, 'gotVseg', 'vseg'),
+    },
+    gotVseg: {
+      footprint: () => [],
+      run(s, f, ctx) {
+        if (f.locals.vseg === null) return ret('USER_ERROR');
+        return call('lockPte', { gpt: gptPath(pid(f), here(s, ctx)), vpn: vpn(f) }, 'checkLocal', 'old');
+      },
+    },
+    checkLocal: {
+      footprint: () => [],
+      run(s, f, ctx) {
+        if (isMapped(f.locals.old as unknown as Pte)) {
+          return call('unlockPte', { gpt: gptPath(pid(f), here(s, ctx)), vpn: vpn(f) }, 'done');
+        }
+        const vs = vseg(f);
+        if (!isPublic(vs.type) || here(s, ctx) === refOf(s, f)) {
+          if (vs.type === 'FILE') {
+            f.locals.ppn = mapperPage(s, vs, vpn(f));
+            return 'setLocal';
+          }
+          return call(
+            'ppmAllocPage',
+            { cxy: placement(s, vs, vpn(f), here(s, ctx)) },
+            'allocatedLocal',
+            'ppn',
+          );
+        }
+        return call('lockPte', { gpt: gptPath(pid(f), refOf(s, f)), vpn: vpn(f) }, 'checkRef', 'refOld');
+      },
+    },
+    allocatedLocal: {
+      footprint: (s, f) =>
+        vseg(f).type === 'CODE' && (f.locals.ppn as number) >= 0
+          ? [
+              { obj: `mem.${mapperPage(s, vseg(f), vpn(f))}`, write: false },
+              { obj: `mem.${f.locals.ppn}`, write: true },
+            ]
+          : [],
+      run(s, f, ctx) {
+        const ppn = f.locals.ppn as number;
+        if (ppn < 0) {
+          f.locals.result = 'ENOMEM';
+          return call('unlockPte', { gpt: gptPath(pid(f), here(s, ctx)), vpn: vpn(f) }, 'done');
+        }
+        if (vseg(f).type === 'CODE') s.mem[ppn] = [...(s.mem[mapperPage(s, vseg(f), vpn(f))] as number[])];
+        return 'setLocal';
+      },
+    },
+    setLocal: {
+      footprint: (s, f, tid) => setPteFootprint(pid(f), local(s, tid), vpn(f), f.locals.ppn as number),
+      run(s, f, ctx) {
+        setPte(s, pid(f), here(s, ctx), vpn(f), { attr: vsegAttr(vseg(f)), ppn: f.locals.ppn as number });
+        return 'done';
+      },
+    },
+    checkRef: {
+      footprint: () => [],
+      run(s, f, ctx) {
+        const old = f.locals.refOld as unknown as Pte;
+        if (isMapped(old)) {
+          f.locals.refPte = unlocked(old) as unknown as Value;
+          return call('unlockPte', { gpt: gptPath(pid(f), refOf(s, f)), vpn: vpn(f) }, 'setLocalFromRef');
+        }
+        const vs = vseg(f);
+        if (vs.type === 'FILE') {
+          f.locals.ppn = mapperPage(s, vs, vpn(f));
+          return 'setRef';
+        }
+        return call('ppmAllocPage', { cxy: placement(s, vs, vpn(f), here(s, ctx)) }, 'allocatedRef', 'ppn');
+      },
+    },
+    allocatedRef: {
+      footprint: () => [],
+      run(s, f, ctx) {
+        if ((f.locals.ppn as number) >= 0) return 'setRef';
+        f.locals.result = 'ENOMEM';
+        return call('unlockPte', { gpt: gptPath(pid(f), refOf(s, f)), vpn: vpn(f) }, 'enomemUnlockLocal');
+      },
+    },
+    enomemUnlockLocal: {
+      footprint: () => [],
+      run: (s, f, ctx) => call('unlockPte', { gpt: gptPath(pid(f), here(s, ctx)), vpn: vpn(f) }, 'done'),
+    },
+    setRef: {
+      footprint: (s, f) => setPteFootprint(pid(f), refOf(s, f), vpn(f), f.locals.ppn as number),
+      run(s, f) {
+        const pte = { attr: vsegAttr(vseg(f)), ppn: f.locals.ppn as number };
+        setPte(s, pid(f), refOf(s, f), vpn(f), pte);
+        f.locals.refPte = pte as unknown as Value;
+        return 'setLocalFromRef';
+      },
+    },
+    setLocalFromRef: {
+      footprint: (s, f, tid) =>
+        setPteFootprint(pid(f), local(s, tid), vpn(f), (f.locals.refPte as unknown as Pte).ppn),
+      run(s, f, ctx) {
+        setPte(s, pid(f), here(s, ctx), vpn(f), f.locals.refPte as unknown as Pte);
+        return 'done';
+      },
+    },
+    done: {
+      footprint: () => [],
+      run: (_s, f) => ret((f.locals.result as string | undefined) ?? 'NON_FATAL'),
+    },
+  },
+};

@@ -1,0 +1,141 @@
+/**
+ * The ALMOS-MKH state as plain data (shared/spec/almos-mkh.md): physical memory and page descriptors
+ * per cluster, processes with a reference cluster and per-cluster copies (VSL + GPT + their locks),
+ * kernel thread descriptors, RPC FIFOs, and ghost state for the invariants and the refinement check.
+ * Footprint paths name these fields: `page.<ppn>`, `mem.<ppn>`, `proc.<pid>.copy.<cxy>.gpt.<vpn>`,
+ * `proc.<pid>.copy.<cxy>.gptLock`, `rpc.<cxy>`, `rpcs.<id>`, `ghost.<field>`.
+ */
+import type { AbstractMemory } from '../../../spec/memory.js';
+import type { Pte } from '../../hw/pte.js';
+import type { Knobs } from './knobs.js';
+
+export type VsegType = 'CODE' | 'STACK' | 'DATA' | 'ANON' | 'REMOTE' | 'FILE';
+export const PUBLIC_TYPES: readonly VsegType[] = ['DATA', 'ANON', 'REMOTE', 'FILE'];
+export const isPublic = (t: VsegType): boolean => t !== 'CODE' && t !== 'STACK';
+/** Anonymous types: pages allocated for the vseg (not a file mapper's). */
+export const isAnonymous = (t: VsegType): boolean =>
+  t === 'DATA' || t === 'ANON' || t === 'REMOTE' || t === 'STACK';
+
+export interface Vseg {
+  type: VsegType;
+  /** First virtual page and number of pages. */
+  base: number;
+  size: number;
+  /** Placement cluster: ANON/REMOTE pages, STACK owner cluster; -1 otherwise. */
+  cxy: number;
+  writable: boolean;
+  executable: boolean;
+  /** FILE and CODE: index in `files` (the mapper); -1 otherwise. */
+  file: number;
+}
+
+/** remote_rwlock: readers (ghost identities; the kernel keeps a count), writer or -1, FIFO queues. */
+export interface RwLock {
+  readers: number[];
+  writer: number;
+  rq: number[];
+  wq: number[];
+}
+
+/** remote_queuelock (G2 VSL lock): a blocking mutex with a FIFO queue. */
+export interface QueueLock {
+  holder: number;
+  wq: number[];
+}
+
+export interface Copy {
+  vsl: Vseg[];
+  /** Sparse GPT: vpn -> PTE; absent = unmapped. */
+  gpt: { [vpn: string]: Pte };
+  /** G1 gpt_lock. */
+  gptLock: RwLock;
+  /** G1: rwlock (vsegs_lock); G2: queuelock. */
+  vslLock: RwLock | QueueLock;
+}
+
+export interface Process {
+  pid: number;
+  /** Reference cluster: complete VSL and GPT of public vsegs. */
+  ref: number;
+  /** Owner cluster (keeps the copies list). */
+  owner: number;
+  parent: number;
+  /** The owner's list of copies (clusters), in list order; global operations walk it. */
+  copies: number[];
+  /** Copy per cluster, or null. */
+  copy: Array<Copy | null>;
+  alive: boolean;
+}
+
+export interface PageDesc {
+  free: boolean;
+  /** Pending forks: extra holders sharing the page in COW mode. */
+  forks: number;
+  refcount: number;
+  /** busylock protecting `forks`: holder thread or -1. */
+  lock: number;
+}
+
+/** Kernel thread descriptor: user threads belong to a process; RPC servers have pid -1. */
+export interface ThreadDesc {
+  pid: number;
+  cxy: number;
+  core: number;
+  /** STACK vseg base of this thread (-1 when it has none). */
+  stack: number;
+}
+
+export type RpcKind =
+  | 'GET_VSEG'
+  | 'PMEM_GET_PAGES'
+  | 'PMEM_RELEASE_PAGES'
+  | 'GLOBAL_UPDATE_PTE'
+  | 'SET_COW'
+  | 'MAKE_FORK'
+  | 'REMOVE_VSEG';
+
+export interface Rpc {
+  id: number;
+  kind: RpcKind;
+  client: number;
+  args: { [key: string]: number | string | boolean | null };
+  result: number | Vseg | null;
+  done: boolean;
+}
+
+/** A file mapper: pages in the file's cluster (FILE vsegs map them; CODE copies from them). */
+export interface FileMapper {
+  cxy: number;
+  pages: number[];
+}
+
+export interface Ghost {
+  /** Set by a handler returning KERNEL_PANIC (noKernelPanic). */
+  panic: string | null;
+  /** Pages allocated by a handler and not yet mapped (noUseAfterFree: not a leak yet). */
+  inFlight: number[];
+  /** The abstract memory the user-visible effects must refine. */
+  spec: AbstractMemory;
+  /** First refinement failure, reported by the `refinement` invariant. */
+  refinement: string | null;
+  nextRpc: number;
+}
+
+export interface AlmosShared {
+  /** Constant during a run. */
+  knobs: Knobs;
+  clusters: number;
+  framesPerCluster: number;
+  wordsPerPage: number;
+  /** Frame contents, by PPN. */
+  mem: number[][];
+  page: PageDesc[];
+  files: FileMapper[];
+  proc: Process[];
+  thread: ThreadDesc[];
+  /** RPC FIFO per cluster: request ids, oldest first. */
+  rpc: number[][];
+  /** RPC descriptors by id (in the client's stack in the kernel). */
+  rpcs: { [id: string]: Rpc };
+  ghost: Ghost;
+}

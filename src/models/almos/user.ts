@@ -1,0 +1,136 @@
+/**
+ * User threads and the MMU. A user thread runs its operation list (`userMain`); each load or store
+ * goes through the MMU of its core (`mmuAccess`), which translates through the GPT copy of the
+ * thread's cluster and raises the exception that dispatches to the kernel handlers, as on the real
+ * machine: unmapped -> handlePageFault; write to a mapped COW page -> handleCow; write to a mapped
+ * read-only page -> user error. NON_FATAL retries the access; USER_ERROR (or ENOMEM) kills the thread;
+ * KERNEL_PANIC stops it and is recorded for `noKernelPanic`.
+ */
+import type { Locals, Procedure } from '../../engine/types.js';
+import { call, ret } from '../../engine/types.js';
+import { isMapped, PTE, type Pte } from '../../hw/pte.js';
+import { accessFootprint, checkAccess } from './refinement.js';
+import type { Op } from './scenario.js';
+import type { AlmosShared } from './state.js';
+import { copyIn, here, me, proc, ptePath, r, w } from './util.js';
+
+type P = Procedure<AlmosShared>;
+
+export type ExceptionResult = 'NON_FATAL' | 'USER_ERROR' | 'ENOMEM' | 'KERNEL_PANIC';
+
+export const userMain: P = {
+  name: 'userMain',
+  entry: 'next',
+  steps: {
+    next: {
+      footprint: (s, _f, tid) => [r(`proc.${(s.thread[tid] as { pid: number }).pid}.alive`)],
+      run(s, f, ctx) {
+        const pid = me(s, ctx).pid;
+        const ops = f.locals.ops as unknown as Op[];
+        const i = f.locals.i as number;
+        if (!proc(s, pid).alive || f.locals.killed === true || i >= ops.length) return ret();
+        const op = ops[i] as Op;
+        f.locals.i = i + 1;
+        switch (op.op) {
+          case 'load':
+            return call('mmuAccess', { va: op.va, write: false, value: 0 }, 'afterAccess', 'status');
+          case 'store':
+            return call('mmuAccess', { va: op.va, write: true, value: op.value }, 'afterAccess', 'status');
+          case 'fork':
+            return call(
+              'processMakeFork',
+              { cxy: op.cxy, ops: op.ops as unknown as Locals[] },
+              'next',
+              'forkResult',
+            );
+          case 'exit':
+            return call('sysExit', {}, 'next');
+          case 'mmap':
+            return call('sysMmap', { ...op }, 'next', 'mmapResult');
+          case 'munmap':
+            return call('sysMunmap', { base: op.base }, 'next', 'munmapResult');
+        }
+      },
+    },
+    afterAccess: {
+      footprint: () => [],
+      run(_s, f) {
+        if (f.locals.status !== 0) f.locals.killed = true;
+        return 'next';
+      },
+    },
+  },
+};
+
+function translate(s: AlmosShared, pid: number, cxy: number, vpn: number): Pte | undefined {
+  return copyIn(s, pid, cxy).gpt[vpn];
+}
+
+/** Locals in: `va`, `write`, `value`. Returns 0, or -1 when the thread was killed. */
+export const mmuAccess: P = {
+  name: 'mmuAccess',
+  entry: 'translate',
+  steps: {
+    translate: {
+      footprint: (s, f, tid) => {
+        const t = s.thread[tid] as { pid: number; cxy: number };
+        const vpn = Math.floor((f.locals.va as number) / s.wordsPerPage);
+        const pte = translate(s, t.pid, t.cxy, vpn);
+        const mem = isMapped(pte) ? [{ obj: `mem.${pte.ppn}`, write: f.locals.write === true }] : [];
+        return [r(ptePath(t.pid, t.cxy, vpn)), ...mem, ...accessFootprint(s, t.pid)];
+      },
+      run(s, f, ctx) {
+        const { pid } = me(s, ctx);
+        const cxy = here(s, ctx);
+        const va = f.locals.va as number;
+        const write = f.locals.write === true;
+        const vpn = Math.floor(va / s.wordsPerPage);
+        const offset = va % s.wordsPerPage;
+        const pte = translate(s, pid, cxy, vpn);
+        if (!isMapped(pte)) return call(handler(s, 'fault'), { pid, vpn }, 'afterException', 'result');
+        if (write && (pte.attr & PTE.WRITABLE) === 0) {
+          if ((pte.attr & PTE.COW) !== 0)
+            return call(handler(s, 'cow'), { pid, vpn }, 'afterException', 'result');
+          f.locals.result = 'USER_ERROR';
+          return 'afterException';
+        }
+        const frame = s.mem[pte.ppn] as number[];
+        if (write) {
+          frame[offset] = f.locals.value as number;
+          checkAccess(s, pid, va, true, f.locals.value as number, { kind: 'stored' });
+        } else {
+          checkAccess(s, pid, va, false, 0, { kind: 'value', value: frame[offset] as number });
+        }
+        return ret(0);
+      },
+    },
+    afterException: {
+      footprint: (s, _f, tid) => [
+        ...accessFootprint(s, (s.thread[tid] as { pid: number }).pid),
+        w('ghost.panic'),
+      ],
+      run(s, f, ctx) {
+        const result = f.locals.result as ExceptionResult;
+        if (result === 'NON_FATAL') return 'translate';
+        const { pid } = me(s, ctx);
+        if (result === 'KERNEL_PANIC') {
+          s.ghost.panic ??= `KERNEL_PANIC in ${f.locals.write ? 'store' : 'load'} at va ${f.locals.va} by P${pid}`;
+          return ret(-1);
+        }
+        if (result === 'USER_ERROR') {
+          checkAccess(s, pid, f.locals.va as number, f.locals.write === true, f.locals.value as number, {
+            kind: 'fault',
+            why: 'USER_ERROR',
+          });
+        }
+        return ret(-1);
+      },
+    },
+  },
+};
+
+/** The handler procedure for an exception, by generation (names as in vmm.c). */
+export function handler(s: AlmosShared, kind: 'fault' | 'cow'): string {
+  const g2 = s.knobs.generation === 'G2';
+  return kind === 'fault' ? (g2 ? 'handlePageFaultG2' : 'handlePageFault') : g2 ? 'handleCowG2' : 'handleCow';
+}
