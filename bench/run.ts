@@ -95,6 +95,23 @@ out(
   `dfs (${label(dfsModel, dfsConfig)}): ${dfsPlain.states} states plain, ${dfsPor.states} with POR (${(dfsPlain.states / dfsPor.states).toFixed(1)}x fewer); verdicts ${dfsPlain.verdict}/${dfsPor.verdict}`,
 );
 
+// The ALMOS model (issue 3): the standard configuration (built-in scenario 'default': 2 clusters x 2
+// cores, 2 processes, 4 user threads, 8 ops each) for simulation; the smallest scenario for BFS.
+const almosConfig = { scenario: 'default' };
+const almosPlain = simulation('almos', almosConfig, false);
+const almosInv = simulation('almos', almosConfig, true);
+const almosBfsConfig = { scenario: 'shared-fault' };
+const almosBfsInst = instance('almos', almosBfsConfig);
+const almosBfs = bestOf(
+  () => search(almosBfsInst, { ...defaultSearchOptions, strategy: 'bfs', now: () => performance.now() }),
+  (r) => r.states / r.ms,
+);
+const almosBfsRate = Math.round((almosBfs.states / almosBfs.ms) * 1000);
+out(
+  `almos (scenario default, G1): ${almosPlain.stepsPerSec} steps/s, ${almosInv.stepsPerSec} with per-step invariants; ` +
+    `bfs (scenario shared-fault): ${almosBfs.states} states, ${almosBfsRate} states/s, ${almosBfs.bytesPerState.toFixed(1)} bytes/state`,
+);
+
 const results = {
   measuredOn: { node: process.version, platform: `${process.platform}-${process.arch}`, rounds },
   simulation: {
@@ -129,5 +146,16 @@ const results = {
     },
   },
 };
+Object.assign(results, {
+  almos: {
+    model: 'almos scenario=default generation=G1 (2 clusters x 2 cores, 2 processes, 4 threads, 8 ops each)',
+    stepsPerSec: almosPlain.stepsPerSec,
+    stepsPerSecWithInvariants: almosInv.stepsPerSec,
+    bfsModel: 'almos scenario=shared-fault generation=G1',
+    bfsStates: almosBfs.states,
+    bfsStatesPerSec: almosBfsRate,
+    bytesPerState: Number(almosBfs.bytesPerState.toFixed(1)),
+  },
+});
 writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
 out('wrote bench/results.json');

@@ -1,16 +1,18 @@
 /**
  * `mmcheck check [ROW|all]`: runs manifest rows and compares each outcome with the row's expectation.
- * A row runs a portfolio campaign of `row.runs` runs (seed 1) and, when that found nothing, a BFS
- * search of at most 200 000 states. 'pass' = neither found a violation; 'violation:X' = either found a
+ * A row runs a campaign of `row.runs` runs (seed 1, the row's scheduler, default portfolio) and, when
+ * that found nothing, a BFS search of at most `row.maxStates` states (default 200 000), checking the
+ * row's invariants (default all). 'pass' = neither found a violation; 'violation:X' = either found a
  * violation named X. Default rows: those marked small; `all` = every row. Exit 0 only when every row
  * meets its expectation, else 1. A row whose model or configuration is rejected fails (not exit 2).
  */
 import { parseArgs } from 'node:util';
 import { runCampaign } from '../engine/campaign.js';
 import { UsageError } from '../engine/errors.js';
+import { Instance } from '../engine/instance.js';
 import { makeScheduler } from '../engine/schedulers/index.js';
 import { defaultSearchOptions, search } from '../engine/search/index.js';
-import { type ManifestRow, manifest } from '../models/manifest.js';
+import { type ManifestRow, manifest, restrictInvariants } from '../models/manifest.js';
 import { exitCode, type Io } from './io.js';
 import { loadTarget } from './target.js';
 
@@ -87,13 +89,21 @@ function runRow(row: ManifestRow, io: Io): RowOutcome {
     const got = `error: ${e.message}`;
     return { ...base, got, ok: false, runs: 0, steps: 0, states: null, incomplete: null, ms: io.now() - t0 };
   }
-  const scheduler = makeScheduler('portfolio', { seed: checkSeed, pctDepth: 3, stepsEstimate: 50 });
-  const campaign = runCampaign(target.inst, scheduler, row.runs);
+  const inst = row.invariants
+    ? new Instance(restrictInvariants(target.model, row.invariants), target.config)
+    : target.inst;
+  const scheduler = makeScheduler(row.scheduler ?? 'portfolio', {
+    seed: checkSeed,
+    pctDepth: 3,
+    stepsEstimate: 50,
+  });
+  const campaign = runCampaign(inst, scheduler, row.runs);
   let violation = campaign.violation?.name ?? null;
   let states: number | null = null;
   let incomplete: string | null = null;
-  if (violation === null) {
-    const r = search(target.inst, { ...defaultSearchOptions, strategy: 'bfs', maxStates: checkMaxStates });
+  const maxStates = row.maxStates ?? checkMaxStates;
+  if (violation === null && maxStates > 0) {
+    const r = search(inst, { ...defaultSearchOptions, strategy: 'bfs', maxStates });
     violation = r.violation?.name ?? null;
     states = r.states;
     incomplete = r.verdict === 'incomplete' ? (r.incompleteReason ?? 'budget hit') : null;

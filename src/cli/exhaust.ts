@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { HarnessError, UsageError } from '../engine/errors.js';
 import { defaultSearchOptions, type SearchOptions, search } from '../engine/search/index.js';
 import { recordFinding } from './finding.js';
-import { intFlag, requiredFlag, settingsFlag } from './flags.js';
+import { intFlag, modelAndSettings } from './flags.js';
 import { exitCode, type Io } from './io.js';
 import { printReport } from './report.js';
 import { loadTarget, showConfig } from './target.js';
@@ -22,6 +22,7 @@ export function exhaust(args: string[], io: Io): number {
     allowPositionals: false,
     options: {
       model: { type: 'string' },
+      scenario: { type: 'string' },
       set: { type: 'string', multiple: true },
       bfs: { type: 'boolean', default: false },
       dfs: { type: 'boolean', default: false },
@@ -43,10 +44,8 @@ export function exhaust(args: string[], io: Io): number {
     maxDepth: intFlag('max-depth', values['max-depth'], defaultSearchOptions.maxDepth, 1, maxInt),
     now: () => io.now(),
   };
-  const { model, config, inst } = loadTarget(
-    requiredFlag('exhaust', 'model', values.model),
-    settingsFlag(values.set),
-  );
+  const { modelName, settings } = modelAndSettings('exhaust', values, io.cwd);
+  const { model, config, inst } = loadTarget(modelName, settings);
   const strategy = `${opts.strategy}${opts.por ? '+por' : ''}${opts.preemptionBound === null ? '' : `+pb${opts.preemptionBound}`}`;
 
   const t0 = io.now();

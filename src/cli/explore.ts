@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { runCampaign } from '../engine/campaign.js';
 import { makeScheduler } from '../engine/schedulers/index.js';
 import { recordFinding } from './finding.js';
-import { intFlag, requiredFlag, seedRange, settingsFlag } from './flags.js';
+import { intFlag, modelAndSettings, seedRange } from './flags.js';
 import { exitCode, type Io } from './io.js';
 import { printReport } from './report.js';
 import { loadTarget, showConfig } from './target.js';
@@ -23,6 +23,7 @@ export function explore(args: string[], io: Io): number {
     allowPositionals: false,
     options: {
       model: { type: 'string' },
+      scenario: { type: 'string' },
       set: { type: 'string', multiple: true },
       scheduler: { type: 'string', default: 'portfolio' },
       runs: { type: 'string' },
@@ -36,10 +37,8 @@ export function explore(args: string[], io: Io): number {
   const seed = intFlag('seed', values.seed, 1, seedRange.min, seedRange.max);
   const maxSteps = intFlag('max-steps', values['max-steps'], 100_000, 1, maxInt);
   const pctDepth = intFlag('pct-depth', values['pct-depth'], 3, 1, 1000);
-  const { model, config, inst } = loadTarget(
-    requiredFlag('explore', 'model', values.model),
-    settingsFlag(values.set),
-  );
+  const { modelName, settings } = modelAndSettings('explore', values, io.cwd);
+  const { model, config, inst } = loadTarget(modelName, settings);
   const scheduler = makeScheduler(values.scheduler, { seed, pctDepth, stepsEstimate: pctStepsEstimate });
 
   const t0 = io.now();

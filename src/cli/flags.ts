@@ -2,6 +2,8 @@
  * Flag values shared by the commands: integers with a range, `--set key=value` lists and the JSON
  * switch. Every problem is a one-line UsageError naming the flag (exit code 2).
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import { parseSetting } from '../engine/config.js';
 import { UsageError } from '../engine/errors.js';
 
@@ -41,4 +43,23 @@ export function settingsFlag(sets: readonly string[] | undefined): Record<string
 export function requiredFlag(command: string, flag: string, value: string | undefined): string {
   if (value === undefined || value === '') throw new UsageError(`${command}: --${flag} is required`);
   return value;
+}
+
+/**
+ * The model and settings of a command: `--scenario FILE` reads a scenario file (relative to `cwd`)
+ * into the `scenario` setting and makes `almos` the default model.
+ */
+export function modelAndSettings(
+  command: string,
+  values: { model?: string; set?: string[]; scenario?: string },
+  cwd: string,
+): { modelName: string; settings: Record<string, string> } {
+  const settings = settingsFlag(values.set);
+  if (values.scenario !== undefined) {
+    const file = resolvePath(cwd, values.scenario);
+    if (!existsSync(file)) throw new UsageError(`${command}: no scenario file '${values.scenario}'`);
+    settings.scenario = readFileSync(file, 'utf8');
+  }
+  const modelName = values.model ?? (values.scenario !== undefined ? 'almos' : undefined);
+  return { modelName: requiredFlag(command, 'model', modelName), settings };
 }

@@ -26,5 +26,11 @@ export function loadTarget(
 /** `key=value` pairs in the model's parameter order, e.g. `threads=2 increments=1`. */
 export function showConfig(config: Config): string {
   const entries = Object.entries(config);
-  return entries.length === 0 ? '(defaults)' : entries.map(([k, v]) => `${k}=${String(v)}`).join(' ');
+  const show = (v: unknown) => {
+    const text = String(v);
+    return text.length > 40
+      ? `<${text.trimStart().startsWith('{') ? 'JSON' : 'text'}, ${text.length} chars>`
+      : text;
+  };
+  return entries.length === 0 ? '(defaults)' : entries.map(([k, v]) => `${k}=${show(v)}`).join(' ');
 }

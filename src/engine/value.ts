@@ -141,11 +141,65 @@ export function fingerprintInto(v: unknown, out: Uint32Array): void {
 const digestKey: unique symbol = Symbol('mmcheck.digest');
 type Digested = { [digestKey]?: readonly [number, number] };
 
+/** Objects smaller than this are hashed inline rather than memoised (memoising costs more). */
+const memoMinEntries = 5;
+
 /**
- * Fingerprint of a system state `{ shared, threads }` that memoises each thread's digest on the thread
- * object (a non-enumerable symbol property: invisible to clone, JSON and diff). Contract: a thread
- * object is never mutated after it has been fingerprinted here (true in search, where successor states
- * copy the threads they change). `extra` (ints) is mixed in last, e.g. a search node's bound data.
+ * Like `feed`, with each object's and array's digest memoised on it (a non-enumerable symbol
+ * property: invisible to clone, spread, slice, JSON and diff, so copies start without one).
+ */
+function feedMemo(v: unknown): void {
+  if (typeof v !== 'object' || v === null) {
+    feed(v);
+    return;
+  }
+  let d = (v as Digested)[digestKey];
+  if (d === undefined) {
+    const s1 = h1;
+    const s2 = h2;
+    h1 = 0x2545f491;
+    h2 = 0x4f6cdd1d;
+    let n = 0;
+    if (Array.isArray(v)) {
+      n = v.length;
+      mix(0x61000000 ^ n);
+      for (let i = 0; i < n; i++) feedMemo(v[i]);
+    } else {
+      const o = v as Record<string, unknown>;
+      let sum1 = 0;
+      let sum2 = 0;
+      for (const k in o) {
+        const e1 = h1;
+        const e2 = h2;
+        h1 = 0x3c6ef372;
+        h2 = 0x7f4a7c15;
+        mixString(k);
+        feedMemo(o[k]);
+        sum1 = (sum1 + finish(h1, 0x11)) | 0;
+        sum2 = (sum2 + finish(h2, 0x22)) | 0;
+        h1 = e1;
+        h2 = e2;
+        n++;
+      }
+      mix(0x6f000000 ^ n);
+      mix(sum1);
+      mix(sum2);
+    }
+    d = [finish(h1, 0x33), finish(h2, 0x44)];
+    if (n >= memoMinEntries) Object.defineProperty(v, digestKey, { value: d, enumerable: false });
+    h1 = s1;
+    h2 = s2;
+  }
+  mix(d[0]);
+  mix(d[1]);
+}
+
+/**
+ * Fingerprint of a system state `{ shared, threads }` for search, with every object's digest memoised
+ * on the object (feedMemo). Contract: an object is never mutated after it has been fingerprinted here
+ * — true in search, where successor states copy what their step writes (copyOnWrite.ts) and share the
+ * rest. `extra` (ints) is mixed in last, e.g. a search node's bound data. Values differ from
+ * `fingerprint`'s (both are canonical).
  */
 export function fingerprintStateInto(
   state: { readonly shared: unknown; readonly threads: readonly object[] },
@@ -154,24 +208,28 @@ export function fingerprintStateInto(
 ): void {
   h1 = 0x1b873593;
   h2 = 0x68e31da4;
+  // Each thread's digest is memoised (most threads are shared with the parent state); its inside is
+  // hashed flat (frames are small and change together).
   mix(state.threads.length);
   for (const t of state.threads) {
     let d = (t as Digested)[digestKey];
     if (d === undefined) {
-      const s1 = h1;
-      const s2 = h2;
       h1 = 0x2545f491;
       h2 = 0x4f6cdd1d;
       feed(t);
       d = [finish(h1, 0x33), finish(h2, 0x44)];
       Object.defineProperty(t, digestKey, { value: d, enumerable: false });
-      h1 = s1;
-      h2 = s2;
     }
+  }
+  h1 = 0x1b873593;
+  h2 = 0x68e31da4;
+  mix(state.threads.length);
+  for (const t of state.threads) {
+    const d = (t as Digested)[digestKey] as readonly [number, number];
     mix(d[0]);
     mix(d[1]);
   }
-  feed(state.shared);
+  feedMemo(state.shared);
   for (const x of extra) mix(x);
   out[0] = finish(h1, 0x5f);
   out[1] = finish(h2 ^ out[0], 0xa3);

@@ -3,7 +3,8 @@
  * outcome. `expected` is 'pass' or 'violation:<name>' (an invariant name, 'assertion', 'deadlock' or
  * 'livelock'). `small` rows run in CI. Tests and `mmcheck list` read this one table.
  */
-import type { Config } from '../engine/types.js';
+import { UsageError } from '../engine/errors.js';
+import type { AnyModel, Config } from '../engine/types.js';
 
 export interface ManifestRow {
   readonly name: string;
@@ -14,6 +15,14 @@ export interface ManifestRow {
   readonly runs: number;
   readonly small: boolean;
   readonly note: string;
+  /** Scheduler of `mmcheck check` (default portfolio). */
+  readonly scheduler?: 'random' | 'rr' | 'pct' | 'portfolio';
+  /** BFS budget of `mmcheck check` after the random runs found nothing (default 200 000; 0 = none). */
+  readonly maxStates?: number;
+  /** The invariants checked (default: all of the model's). */
+  readonly invariants?: readonly string[];
+  /** Length (steps) of the shortest counterexample, for rows expecting a violation. */
+  readonly shortest?: number;
 }
 
 export const manifest: readonly ManifestRow[] = [
@@ -90,3 +99,18 @@ export const manifest: readonly ManifestRow[] = [
     note: 'both threads take a then b: the lock order removes the deadlock',
   },
 ];
+
+/** The model checking only the named invariants (a manifest row's `invariants`). */
+export function restrictInvariants(model: AnyModel, names: readonly string[]): AnyModel {
+  return {
+    ...model,
+    invariants: (c: Config) => {
+      const all = model.invariants(c);
+      for (const n of names) {
+        if (!all.some((i) => i.name === n))
+          throw new UsageError(`model '${model.name}' has no invariant '${n}'`);
+      }
+      return all.filter((i) => names.includes(i.name));
+    },
+  };
+}

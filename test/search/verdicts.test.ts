@@ -55,7 +55,8 @@ function arbitraryConfig(m: AnyModel): fc.Arbitrary<Config> {
 }
 
 describe('POR never changes a verdict', () => {
-  for (const m of models) {
+  // The example models (the almos model's spaces are too large for this sweep; it has its own tests).
+  for (const m of models.filter((x) => x.name !== 'almos')) {
     test.prop([arbitraryConfig(m)], { numRuns: 15, seed: 7 })(
       `${m.name}: BFS, DFS and DFS+POR agree`,
       (config) => {

@@ -86,31 +86,37 @@ export function bfs<S>(inst: Instance<S>, opts: SearchOptions): SearchResult {
       }
       let found: { v: Violation; d: number[] } | null = null;
       for (const [tid, preemptions] of boundedChoices(enabled, node, opts.preemptionBound)) {
-        const stop = forEachSuccessor(inst, node.state, tid, (state, decisions, failure) => {
-          transitions++;
-          if (failure !== null) {
-            found = {
-              v: { kind: 'assertion', name: 'assertion', message: failure, step: depth + 1 },
-              d: pathTo(index, decisions),
-            };
-            return true;
-          }
-          const child: SearchNode<S> = { state, last: tid, preemptions };
-          nodeFingerprint(child, bounded, fp);
-          if (table.get(fp) !== -1) return false;
-          const childIndex = table.size;
-          table.add(fp, childIndex);
-          parent.push(index);
-          via.push(internTransition(decisions));
-          const v = inst.checkAfterStep(state);
-          if (v) {
-            found = { v: { kind: 'invariant', ...v, step: depth + 1 }, d: pathTo(childIndex) };
-            return true;
-          }
-          next.push(child);
-          nextIndex.push(childIndex);
-          return false;
-        });
+        const stop = forEachSuccessor(
+          inst,
+          node.state,
+          tid,
+          (state, decisions, failure) => {
+            transitions++;
+            if (failure !== null) {
+              found = {
+                v: { kind: 'assertion', name: 'assertion', message: failure, step: depth + 1 },
+                d: pathTo(index, decisions),
+              };
+              return true;
+            }
+            const child: SearchNode<S> = { state, last: tid, preemptions };
+            nodeFingerprint(child, bounded, fp);
+            if (table.get(fp) !== -1) return false;
+            const childIndex = table.size;
+            table.add(fp, childIndex);
+            parent.push(index);
+            via.push(internTransition(decisions));
+            const v = inst.checkAfterStep(state);
+            if (v) {
+              found = { v: { kind: 'invariant', ...v, step: depth + 1 }, d: pathTo(childIndex) };
+              return true;
+            }
+            next.push(child);
+            nextIndex.push(childIndex);
+            return false;
+          },
+          opts.copyOnWrite ?? true,
+        );
         if (stop) break;
       }
       if (found !== null) {

@@ -120,28 +120,34 @@ export function dfs<S>(inst: Instance<S>, opts: SearchOptions): SearchResult {
     const [tid, preemptions] = choice;
     top.expanded.add(tid);
     let found: { v: Violation; d: number[] } | null = null;
-    forEachSuccessor(inst, top.node.state, tid, (state, decisions, failure) => {
-      transitions++;
-      if (failure !== null) {
-        found = {
-          v: { kind: 'assertion', name: 'assertion', message: failure, step: stack.length },
-          d: path(decisions),
-        };
-        return true;
-      }
-      const node: SearchNode<S> = { state, last: tid, preemptions };
-      nodeFingerprint(node, bounded, fp);
-      if (top.reduced && onStack.has(`${fp[0]}:${fp[1]}`)) top.needsFull = true;
-      if (table.get(fp) !== -1) return false;
-      table.add(fp, table.size);
-      const v = inst.checkAfterStep(state);
-      if (v) {
-        found = { v: { kind: 'invariant', ...v, step: stack.length }, d: path(decisions) };
-        return true;
-      }
-      top.children.unshift([node, decisions]);
-      return false;
-    });
+    forEachSuccessor(
+      inst,
+      top.node.state,
+      tid,
+      (state, decisions, failure) => {
+        transitions++;
+        if (failure !== null) {
+          found = {
+            v: { kind: 'assertion', name: 'assertion', message: failure, step: stack.length },
+            d: path(decisions),
+          };
+          return true;
+        }
+        const node: SearchNode<S> = { state, last: tid, preemptions };
+        nodeFingerprint(node, bounded, fp);
+        if (top.reduced && onStack.has(`${fp[0]}:${fp[1]}`)) top.needsFull = true;
+        if (table.get(fp) !== -1) return false;
+        table.add(fp, table.size);
+        const v = inst.checkAfterStep(state);
+        if (v) {
+          found = { v: { kind: 'invariant', ...v, step: stack.length }, d: path(decisions) };
+          return true;
+        }
+        top.children.unshift([node, decisions]);
+        return false;
+      },
+      opts.copyOnWrite ?? true,
+    );
     if (found !== null) {
       const f = found as { v: Violation; d: number[] };
       return result(f.v, f.d);

@@ -7,8 +7,9 @@
  */
 import { ModelFailure } from '../errors.js';
 import type { Instance } from '../instance.js';
-import type { SystemState, Thread, ThreadId } from '../types.js';
+import type { Access, SystemState, Thread, ThreadId } from '../types.js';
 import { cloneValue } from '../value.js';
+import { copyForWrites } from './copyOnWrite.js';
 
 export type SuccessorVisitor<S> = (
   next: SystemState<S>,
@@ -22,12 +23,14 @@ export function forEachSuccessor<S>(
   state: SystemState<S>,
   tid: ThreadId,
   visit: SuccessorVisitor<S>,
+  copyOnWrite = true,
 ): boolean {
   let prefix: number[] = [];
+  const footprint = copyOnWrite ? inst.footprint(state, tid) : null;
   for (;;) {
     const values: number[] = [];
     const arities: number[] = [];
-    const next = cloneForStep(state, tid);
+    const next = cloneForStep(state, tid, footprint);
     let failure: string | null = null;
     try {
       inst.execStep(next, tid, (arity) => {
@@ -52,9 +55,17 @@ export function forEachSuccessor<S>(
   }
 }
 
-/** Deep copy of what a step of `tid` may write in place; other threads are shared (see execStep). */
-function cloneForStep<S>(state: SystemState<S>, tid: ThreadId): SystemState<S> {
+/**
+ * A copy of what a step of `tid` may write in place: the stepping thread, and the shared objects on
+ * its declared write paths (copyOnWrite.ts); other threads and shared objects are shared (execStep
+ * copies a thread before waking it).
+ */
+function cloneForStep<S>(
+  state: SystemState<S>,
+  tid: ThreadId,
+  footprint: readonly Access[] | null,
+): SystemState<S> {
   const threads = state.threads.slice();
   threads[tid] = cloneValue(state.threads[tid] as Thread);
-  return { shared: cloneValue(state.shared), threads };
+  return { shared: copyForWrites(state.shared, footprint), threads };
 }

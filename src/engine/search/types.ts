@@ -15,6 +15,11 @@ export interface SearchOptions {
   readonly maxStates: number;
   /** Paths longer than this are cut (verdict 'incomplete' if any was cut). */
   readonly maxDepth: number;
+  /**
+   * Successor states copy only what each step's footprint writes (default true); false copies the
+   * whole shared state (slower; a cross-check of the footprints).
+   */
+  readonly copyOnWrite?: boolean;
   /** Clock in ms, injected by the CLI or bench (the engine itself never reads a clock). */
   readonly now?: () => number;
 }
