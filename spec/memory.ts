@@ -6,8 +6,9 @@
  * Pure functions on plain data. Each word holds the set of values a load may return: a single value
  * normally; during a fork the child's word may also take any value the parent stores before the fork
  * returns (fork is not atomic with respect to the parent's other threads: the child sees, per word,
- * the value at the start of the fork or a value written during it). A load narrows the set to what it
- * saw. Regions being mapped or unmapped may or may not be accessible until the call returns.
+ * the value at the start of the fork or a value written during it). Several threads of one process may
+ * fork at the same time: each open fork window is widened by the parent's stores. A load narrows the set
+ * to what it saw. Regions being mapped or unmapped may or may not be accessible until the call returns.
  */
 
 export type RegionState = 'mapped' | 'mapping' | 'unmapping';
@@ -28,8 +29,8 @@ export interface AbstractProcess {
   regions: Region[];
   /** `vpn:offset` -> allowed values; absent = [0] (fresh anonymous memory is zeroed). */
   words: { [word: string]: number[] };
-  /** Pid of the child being forked, or -1. */
-  forking: number;
+  /** Pids of the children being forked (one per fork in progress, in fork order); empty = none. */
+  forking: number[];
 }
 
 export interface AbstractMemory {
@@ -55,7 +56,13 @@ function wordValues(m: AbstractMemory, p: AbstractProcess, r: Region, vpn: numbe
 }
 
 /** What a load (or, with `write`, a store) by process `pid` at (vpn, offset) may observe. */
-export function expect(m: AbstractMemory, pid: number, vpn: number, offset: number, write: boolean): Expectation {
+export function expect(
+  m: AbstractMemory,
+  pid: number,
+  vpn: number,
+  offset: number,
+  write: boolean,
+): Expectation {
   const p = m.procs[pid];
   const r = p === undefined ? undefined : regionOf(p, vpn);
   if (p === undefined || !p.alive || r === undefined || (write && !r.writable)) return { kind: 'fault' };
@@ -75,27 +82,29 @@ export function observe(m: AbstractMemory, pid: number, vpn: number, offset: num
   }
 }
 
-/** A store of `value` by `pid` took effect. Also widens the word of a child being forked. */
+/** A store of `value` by `pid` took effect. Also widens the word of every child being forked. */
 export function store(m: AbstractMemory, pid: number, vpn: number, offset: number, value: number): void {
   observe(m, pid, vpn, offset, value);
   const p = m.procs[pid] as AbstractProcess;
-  const r = regionOf(p, vpn) as Region;
-  const child = p.forking >= 0 ? m.procs[p.forking] : undefined;
-  if (child === undefined || r.file >= 0) return;
-  const cr = regionOf(child, vpn);
-  if (cr === undefined || cr.file >= 0) return;
+  if ((regionOf(p, vpn) as Region).file >= 0) return;
   const k = key(vpn, offset);
-  const now = child.words[k] ?? [0];
-  if (!now.includes(value)) child.words[k] = [...now, value].sort((a, b) => a - b);
+  for (const c of p.forking) {
+    const child = m.procs[c];
+    const cr = child === undefined ? undefined : regionOf(child, vpn);
+    if (child === undefined || cr === undefined || cr.file >= 0) continue;
+    const now = child.words[k] ?? [0];
+    if (!now.includes(value)) child.words[k] = [...now, value].sort((a, b) => a - b);
+  }
 }
 
 export function newProcess(regions: Region[], words: { [word: string]: number[] } = {}): AbstractProcess {
-  return { alive: true, regions, words, forking: -1 };
+  return { alive: true, regions, words, forking: [] };
 }
 
 /**
  * Fork by the thread `tid` of `parent`: the child gets the parent's regions (STACK regions only the
- * forking thread's) and a copy of its words; the window stays open until `forkDone`.
+ * forking thread's) and a copy of its words; the window stays open until `forkDone(parent, child)`,
+ * whatever other forks of the parent open or close meanwhile.
  */
 export function fork(m: AbstractMemory, parent: number, child: number, tid: number): void {
   const p = m.procs[parent] as AbstractProcess;
@@ -103,11 +112,13 @@ export function fork(m: AbstractMemory, parent: number, child: number, tid: numb
   const words: { [word: string]: number[] } = {};
   for (const [k, v] of Object.entries(p.words)) words[k] = [...v];
   m.procs[child] = newProcess(regions, words);
-  p.forking = child;
+  p.forking = [...p.forking, child];
 }
 
-export function forkDone(m: AbstractMemory, parent: number): void {
-  (m.procs[parent] as AbstractProcess).forking = -1;
+/** The fork of `child` by `parent` returned: its window closes (the parent's other forks stay open). */
+export function forkDone(m: AbstractMemory, parent: number, child: number): void {
+  const p = m.procs[parent] as AbstractProcess;
+  p.forking = p.forking.filter((c) => c !== child);
 }
 
 /** The child's stack region is owned by the child's main thread. */

@@ -175,17 +175,19 @@ export class Instance<S = unknown> {
         if (arity === 1) return 0;
         return (self.chooser as Chooser)(arity, what, self.currentTid);
       },
-      spawn(name: string, proc: string, args: Locals): ThreadId {
+      spawn(name: string, proc: string, args: Locals, options?: { readonly daemon?: boolean }): ThreadId {
         const callee = self.procedures[proc];
         if (callee === undefined) throw new HarnessError(`spawn of unknown procedure '${proc}'`);
         const threads = (self.state as SystemState<S>).threads;
         const id = asThreadId(threads.length);
-        threads.push({
+        const thread: Thread = {
           id,
           name,
           stack: [{ proc, pc: callee.entry, locals: args, into: null }],
           blockedOn: null,
-        });
+        };
+        if (options?.daemon === true) thread.daemon = true;
+        threads.push(thread);
         return id;
       },
       wake(tid: ThreadId): void {

@@ -79,8 +79,11 @@ export interface StepCtx {
   readonly tid: ThreadId;
   /** A data choice in [0, arity), made by the scheduler and recorded in the run. */
   choose(arity: number, what: string): number;
-  /** Creates a thread running `proc` with `args`; ids are allocated in order (deterministic). */
-  spawn(name: string, proc: string, args: Locals): ThreadId;
+  /**
+   * Creates a thread running `proc` with `args`; ids are allocated in order (deterministic). A daemon
+   * (a server loop) never has to finish (see Thread).
+   */
+  spawn(name: string, proc: string, args: Locals, options?: { readonly daemon?: boolean }): ThreadId;
   /** Makes a blocked thread enabled again (Mesa semantics: it re-checks its condition itself). */
   wake(tid: ThreadId): void;
   /** Reports a model finding (a kernel assertion, a panic); ends the run as a violation. */

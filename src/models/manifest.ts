@@ -5,6 +5,7 @@
  */
 import { UsageError } from '../engine/errors.js';
 import type { AnyModel, Config } from '../engine/types.js';
+import { almosRows } from './almosManifest.js';
 
 export interface ManifestRow {
   readonly name: string;
@@ -26,6 +27,7 @@ export interface ManifestRow {
 }
 
 export const manifest: readonly ManifestRow[] = [
+  ...almosRows,
   {
     name: 'lost-update-2',
     model: 'lost-update',

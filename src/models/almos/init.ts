@@ -156,6 +156,8 @@ export function initialState(sc: Scenario, knobs: Knobs): SystemState<AlmosShare
     proc,
     thread,
     rpc: Array.from({ length: sc.clusters }, () => []),
+    rpcServers: new Array(sc.clusters).fill(1),
+    rpcIdle: new Array(sc.clusters).fill(1),
     rpcs: {},
     ghost: { panic: null, inFlight: [], spec, refinement: null, nextRpc: 0 },
   };

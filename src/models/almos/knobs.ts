@@ -1,7 +1,9 @@
 /**
  * The knobs of the ALMOS model (shared/spec/almos-mkh.md, "Knobs"): every step order the seed
  * documents only loosely is a knob. Defaults are the safest reading; the manifest sets the documented
- * r585 (G1) and trunk (G2) values. Knobs are copied into the state (`shared.knobs`) so steps read them.
+ * r585 (G1) and trunk (G2) values. Exception: `cowProtocol` and `faultHoldsRefLock` select corrected
+ * variants of designs found to violate invariants; their defaults are the documented designs.
+ * Knobs are copied into the state (`shared.knobs`) so steps read them.
  */
 import type { ConfigParam } from '../../engine/types.js';
 
@@ -21,6 +23,36 @@ export type Knobs = {
   copyOrder: 'refFirst' | 'refLast';
   /** Page allocation may fail (ENOMEM), as a scheduler data choice. */
   allocFailures: boolean;
+  /**
+   * handleCow's forks protocol. `documented`: decide and decrement `forks` under the page busylock,
+   * before the copy (G2) and before the PTE update (G1, G2). `decrementAfterUpdate` (corrected, see
+   * cowRelease.ts): only read forks under the busylock; copy and update the PTEs without it; then
+   * decrement forks, or free the old page when no other holder is left ("last one out frees").
+   */
+  cowProtocol: 'documented' | 'decrementAfterUpdate';
+  /**
+   * Corrected page fault: the reference PTE stays locked until the local entry is set (G1: the gpt(R)
+   * read lock is kept across the gpt(L) copy; G2: set_pte local before unlocking the reference PTE).
+   */
+  faultHoldsRefLock: boolean;
+  /**
+   * Corrected fork, G1 (fork.ts): the forking thread write-locks the parent's gpt(R) before
+   * process_make_fork and releases it after, so no fault or COW (they read or write the reference under
+   * gpt(R)) interleaves with forkCopy and setCow's whole walk; taken by the forking thread, not by the
+   * RPC server that may run setCow (no server waits for gpt(R), which a COW holds across RPCs to R).
+   */
+  forkHoldsGptLock: boolean;
+  /**
+   * Corrected fork, G2 (setCowByVpn.ts): setCow walks vpn by vpn; under the reference PTE lock of the
+   * vpn it marks the entry in every copy (no copy lock), then set_pte the reference. Overrides
+   * `setCowTakesPteLock` for the public vsegs.
+   */
+  setCowLocksRefPte: boolean;
+  /**
+   * Corrected globalUpdatePte: the reference entry is stored last (G2: handleCow keeps the reference PTE
+   * lock until every copy is updated, since that last store is the set_pte that releases it).
+   */
+  updateRefLast: boolean;
 };
 
 export const defaultKnobs: Knobs = {
@@ -32,6 +64,11 @@ export const defaultKnobs: Knobs = {
   releasePolicy: 'forksAware',
   copyOrder: 'refLast',
   allocFailures: false,
+  cowProtocol: 'documented',
+  faultHoldsRefLock: false,
+  forkHoldsGptLock: false,
+  setCowLocksRefPte: false,
+  updateRefLast: false,
 };
 
 export const knobParams: { readonly [K in keyof Knobs]: ConfigParam } = {
@@ -51,4 +88,22 @@ export const knobParams: { readonly [K in keyof Knobs]: ConfigParam } = {
     doc: 'munmap walks the reference first or last',
   },
   allocFailures: { type: 'bool', doc: 'page allocation may fail (ENOMEM)' },
+  cowProtocol: {
+    type: 'enum',
+    values: ['documented', 'decrementAfterUpdate'],
+    doc: 'handleCow: decrement forks before the update (documented) or after it, last one out frees',
+  },
+  faultHoldsRefLock: {
+    type: 'bool',
+    doc: 'page fault keeps the reference PTE locked until the local entry is set (corrected)',
+  },
+  forkHoldsGptLock: {
+    type: 'bool',
+    doc: 'G1 fork write-locks gpt(R) across forkCopy and setCow (corrected)',
+  },
+  setCowLocksRefPte: {
+    type: 'bool',
+    doc: 'G2 setCow marks each vpn in every copy under the reference PTE lock (corrected)',
+  },
+  updateRefLast: { type: 'bool', doc: 'globalUpdatePte stores the reference entry last (corrected)' },
 };

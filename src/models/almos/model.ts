@@ -7,17 +7,29 @@
  */
 import { UsageError } from '../../engine/errors.js';
 import type { ConfigParam, Invariant, Model, Procedure, SystemState } from '../../engine/types.js';
+import { handleCow } from './cow.js';
+import { handleCowG2 } from './cowG2.js';
+import { cowReleaseOld } from './cowRelease.js';
+import { sysExit } from './exit.js';
+import { processMakeFork, rpcProcessMakeFork, threadUserFork } from './fork.js';
+import { forkCopy, forkCopyRange } from './forkCopy.js';
 import { getVseg, rpcVmmGetVseg } from './getVseg.js';
+import { globalUpdatePte, rpcVmmGlobalUpdatePte } from './globalUpdatePte.js';
 import { initialState } from './init.js';
 import { almosInvariants } from './invariants/index.js';
 import { defaultKnobs, type Knobs, knobParams } from './knobs.js';
 import { lockProcedures } from './locks.js';
+import { rpcVmmCreateVseg, sysMmap, vmmCreateVseg } from './mmap.js';
+import { globalDeleteVseg, sysMunmap } from './munmap.js';
 import { handlePageFault } from './pageFault.js';
 import { handlePageFaultG2 } from './pageFaultG2.js';
 import { ppmAllocPage, ppmFreePage, rpcPmemGetPages, rpcPmemReleasePages } from './ppm.js';
+import { removeVseg, rpcVmmRemoveVseg } from './removeVseg.js';
 import { rpcSend, rpcServer } from './rpc.js';
 import { parseScenario, type Scenario } from './scenario.js';
 import { builtinScenarios } from './scenarios.js';
+import { halGptSetCow, rpcVmmSetCow, setCow } from './setCow.js';
+import { setCowByVpn } from './setCowByVpn.js';
 import type { AlmosShared } from './state.js';
 import { mmuAccess, userMain } from './user.js';
 
@@ -39,6 +51,28 @@ export const almosProcedures: readonly P[] = [
   rpcVmmGetVseg,
   handlePageFault,
   handlePageFaultG2,
+  handleCow,
+  handleCowG2,
+  cowReleaseOld,
+  globalUpdatePte,
+  rpcVmmGlobalUpdatePte,
+  processMakeFork,
+  rpcProcessMakeFork,
+  forkCopy,
+  forkCopyRange,
+  threadUserFork,
+  setCow,
+  rpcVmmSetCow,
+  halGptSetCow,
+  setCowByVpn,
+  removeVseg,
+  rpcVmmRemoveVseg,
+  globalDeleteVseg,
+  sysMunmap,
+  sysMmap,
+  vmmCreateVseg,
+  rpcVmmCreateVseg,
+  sysExit,
 ];
 
 export function resolveScenario(text: string): Scenario {

@@ -8,6 +8,10 @@
  *    unmapped (true page fault): write-lock gpt(R); re-read; if still unmapped allocate a page in
  *    target(vpn) (FILE: the mapper's page), set it in gpt(R), then in gpt(L) without gpt(L)'s lock;
  *    unlock gpt(R). Mapped meanwhile: nothing to do, the retry takes the false-fault path.
+ * Knob `faultHoldsRefLock` (corrected): a false page fault keeps the gpt(R) read lock while it
+ * write-locks gpt(L) and copies, then releases gpt(L), then gpt(R) (lock order R then L): a COW, which
+ * write-locks gpt(R), can no longer update the reference between the read and the copy (and skip the
+ * still unmapped local entry). L == R: the entry is already mapped, just unlock.
  */
 import type { Procedure, Value } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
@@ -25,6 +29,8 @@ const vpn = (f: F) => f.locals.vpn as number;
 const vseg = (f: F) => f.locals.vseg as unknown as Vseg;
 const refOf = (s: AlmosShared, f: F) => proc(s, pid(f)).ref;
 const local = (s: AlmosShared, tid: number) => (s.thread[tid] as { cxy: number }).cxy;
+const refRdRelease = (s: AlmosShared, f: F, next: string) =>
+  call('remoteRwlockRdRelease', { lock: gptLockPath(pid(f), refOf(s, f)) }, next);
 
 /** Sets a PTE, counting the mapping and taking a freshly allocated page out of flight. */
 export function setPte(s: AlmosShared, p: number, cxy: number, v: number, pte: Pte): void {
@@ -102,13 +108,15 @@ export const handlePageFault: P = {
       run(s, f) {
         const pte = copyIn(s, pid(f), refOf(s, f)).gpt[vpn(f)];
         f.locals.refPte = isMapped(pte) ? ({ attr: pte.attr, ppn: pte.ppn } as unknown as Value) : null;
-        return call('remoteRwlockRdRelease', { lock: gptLockPath(pid(f), refOf(s, f)) }, 'pubDecide');
+        if (s.knobs.faultHoldsRefLock && f.locals.refPte !== null) return 'pubDecide';
+        return refRdRelease(s, f, 'pubDecide');
       },
     },
     pubDecide: {
       footprint: () => [],
       run(s, f, ctx) {
         if (f.locals.refPte !== null) {
+          if (s.knobs.faultHoldsRefLock && here(s, ctx) === refOf(s, f)) return refRdRelease(s, f, 'done');
           return call('remoteRwlockWrAcquire', { lock: gptLockPath(pid(f), here(s, ctx)) }, 'falseCopy');
         }
         return call('remoteRwlockWrAcquire', { lock: gptLockPath(pid(f), refOf(s, f)) }, 'trueReread');
@@ -126,8 +134,13 @@ export const handlePageFault: P = {
         if (!isMapped(copyIn(s, pid(f), here(s, ctx)).gpt[vpn(f)])) {
           setPte(s, pid(f), here(s, ctx), vpn(f), f.locals.refPte as unknown as Pte);
         }
-        return call('remoteRwlockWrRelease', { lock: gptLockPath(pid(f), here(s, ctx)) }, 'done');
+        const next = s.knobs.faultHoldsRefLock ? 'falseUnlockRef' : 'done';
+        return call('remoteRwlockWrRelease', { lock: gptLockPath(pid(f), here(s, ctx)) }, next);
       },
+    },
+    falseUnlockRef: {
+      footprint: () => [],
+      run: (s, f) => refRdRelease(s, f, 'done'),
     },
     trueReread: {
       footprint: (s, f) => [r(ptePath(pid(f), refOf(s, f), vpn(f)))],

@@ -4,6 +4,10 @@
  * local == reference: allocate and set_pte local (unlocks); else lock the reference PTE (order: local
  * then reference); if unmapped allocate and set_pte reference (unlocks) else unlock it; set_pte local
  * with the reference value (unlocks).
+ * Knob `faultHoldsRefLock` (corrected): the local set_pte comes BEFORE the reference PTE is unlocked,
+ * so a COW (which locks the reference PTE) cannot update the reference between the read and the
+ * local set and skip the still unmapped local entry. True fault, symmetric: the new page is written
+ * into the reference entry with LOCKED kept, then set_pte local, then unlock the reference.
  */
 import type { Procedure, Value } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
@@ -23,6 +27,8 @@ const vseg = (f: F) => f.locals.vseg as unknown as Vseg;
 const refOf = (s: AlmosShared, f: F) => proc(s, pid(f)).ref;
 const local = (s: AlmosShared, tid: number) => (s.thread[tid] as { cxy: number }).cxy;
 const unlocked = (pte: Pte) => ({ attr: pte.attr & ~PTE.LOCKED, ppn: pte.ppn });
+const unlockRef = (s: AlmosShared, f: F, next: string) =>
+  call('unlockPte', { gpt: gptPath(pid(f), refOf(s, f)), vpn: vpn(f) }, next);
 
 export const handlePageFaultG2: P = {
   name: 'handlePageFaultG2',
@@ -92,7 +98,8 @@ export const handlePageFaultG2: P = {
         const old = f.locals.refOld as unknown as Pte;
         if (isMapped(old)) {
           f.locals.refPte = unlocked(old) as unknown as Value;
-          return call('unlockPte', { gpt: gptPath(pid(f), refOf(s, f)), vpn: vpn(f) }, 'setLocalFromRef');
+          if (s.knobs.faultHoldsRefLock) return 'setLocalFromRef';
+          return unlockRef(s, f, 'setLocalFromRef');
         }
         const vs = vseg(f);
         if (vs.type === 'FILE') {
@@ -104,7 +111,7 @@ export const handlePageFaultG2: P = {
     },
     allocatedRef: {
       footprint: () => [],
-      run(s, f, ctx) {
+      run(s, f) {
         if ((f.locals.ppn as number) >= 0) return 'setRef';
         f.locals.result = 'ENOMEM';
         return call('unlockPte', { gpt: gptPath(pid(f), refOf(s, f)), vpn: vpn(f) }, 'enomemUnlockLocal');
@@ -118,7 +125,8 @@ export const handlePageFaultG2: P = {
       footprint: (s, f) => setPteFootprint(pid(f), refOf(s, f), vpn(f), f.locals.ppn as number),
       run(s, f) {
         const pte = { attr: vsegAttr(vseg(f)), ppn: f.locals.ppn as number };
-        setPte(s, pid(f), refOf(s, f), vpn(f), pte);
+        const held = s.knobs.faultHoldsRefLock ? PTE.LOCKED : 0;
+        setPte(s, pid(f), refOf(s, f), vpn(f), { attr: pte.attr | held, ppn: pte.ppn });
         f.locals.refPte = pte as unknown as Value;
         return 'setLocalFromRef';
       },
@@ -128,7 +136,7 @@ export const handlePageFaultG2: P = {
         setPteFootprint(pid(f), local(s, tid), vpn(f), (f.locals.refPte as unknown as Pte).ppn),
       run(s, f, ctx) {
         setPte(s, pid(f), here(s, ctx), vpn(f), f.locals.refPte as unknown as Pte);
-        return 'done';
+        return s.knobs.faultHoldsRefLock ? unlockRef(s, f, 'done') : 'done';
       },
     },
     done: {

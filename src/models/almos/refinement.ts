@@ -49,10 +49,9 @@ export function checkAccess(
   spec.observe(s.ghost.spec, pid, vpn, offset, outcome.value);
 }
 
-/** Footprint of a checked access: the abstract memory of the process, its fork child and files. */
+/** Footprint of a checked access: the abstract memory of the process, its fork children and files. */
 export function accessFootprint(s: AlmosShared, pid: number): Access[] {
   const out = [w(`ghost.spec.procs.${pid}`), w('ghost.spec.files'), w('ghost.refinement')];
-  const child = s.ghost.spec.procs[pid]?.forking ?? -1;
-  if (child >= 0) out.push(w(`ghost.spec.procs.${child}`));
+  for (const child of s.ghost.spec.procs[pid]?.forking ?? []) out.push(w(`ghost.spec.procs.${child}`));
   return out;
 }

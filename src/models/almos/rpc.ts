@@ -1,8 +1,10 @@
 /**
  * RPCs (shared/spec/almos-mkh.md, "Machine"): the client enqueues a request in the target cluster's
- * FIFO and blocks; the target's server thread (a daemon, one per cluster) takes requests in FIFO
- * order, runs the handler procedure (its own atomic steps, in the server's cluster), writes the result
- * into the client's descriptor and unblocks the client.
+ * FIFO and blocks; a server thread of the target (a daemon) takes requests in FIFO order, runs the
+ * handler procedure (its own atomic steps, in the server's cluster), writes the result into the
+ * client's descriptor and unblocks the client. As in ALMOS-MKH, a cluster starts with one server and
+ * a client that finds every server of the target busy creates another (up to `rpcServersMax`), so a
+ * handler that blocks (on a lock or a nested RPC) does not stall the FIFO.
  * `rpcSend` locals in: `cxy`, `kind`, `args`; returns the handler's result.
  */
 import type { Locals, Procedure, Value } from '../../engine/types.js';
@@ -11,6 +13,9 @@ import type { AlmosShared, Rpc, RpcKind } from './state.js';
 import { r, w } from './util.js';
 
 type P = Procedure<AlmosShared>;
+
+/** At most this many RPC server threads per cluster (CONFIG_RPC_THREADS_MAX). */
+export const rpcServersMax = 4;
 
 /** The handler procedure of each RPC kind. */
 export const rpcHandlers: { readonly [K in RpcKind]: string } = {
@@ -21,6 +26,7 @@ export const rpcHandlers: { readonly [K in RpcKind]: string } = {
   SET_COW: 'rpcVmmSetCow',
   MAKE_FORK: 'rpcProcessMakeFork',
   REMOVE_VSEG: 'rpcVmmRemoveVseg',
+  CREATE_VSEG: 'rpcVmmCreateVseg',
 };
 
 export const rpcSend: P = {
@@ -28,7 +34,19 @@ export const rpcSend: P = {
   entry: 'send',
   steps: {
     send: {
-      footprint: (s, f) => [w(`rpc.${f.locals.cxy}`), w('ghost.nextRpc'), w(`rpcs.${s.ghost.nextRpc}`)],
+      footprint: (s, f) => {
+        const cxy = f.locals.cxy as number;
+        const grow = needsServer(s, cxy)
+          ? [w(`rpcServers.${cxy}`), w(`thread.${s.thread.length}`), w('@spawn')]
+          : [];
+        return [
+          w(`rpc.${cxy}`),
+          w('ghost.nextRpc'),
+          w(`rpcs.${s.ghost.nextRpc}`),
+          w(`rpcIdle.${cxy}`),
+          ...grow,
+        ];
+      },
       run(s, f, ctx) {
         const id = s.ghost.nextRpc++;
         const rpc: Rpc = {
@@ -40,7 +58,16 @@ export const rpcSend: P = {
           done: false,
         };
         s.rpcs[id] = rpc;
-        (s.rpc[f.locals.cxy as number] as number[]).push(id);
+        const cxy = f.locals.cxy as number;
+        const grow = needsServer(s, cxy);
+        (s.rpc[cxy] as number[]).push(id);
+        if (grow) {
+          const n = (s.rpcServers[cxy] as number) + 1;
+          s.rpcServers[cxy] = n;
+          s.rpcIdle[cxy] = (s.rpcIdle[cxy] as number) + 1;
+          s.thread.push({ pid: -1, cxy, core: 0, stack: -1 });
+          ctx.spawn(`rpc@c${cxy}#${n}`, 'rpcServer', { cxy }, { daemon: true });
+        }
         f.locals.id = id;
         return block(`rpc ${rpc.kind} #${id} to cluster ${f.locals.cxy}`, 'receive');
       },
@@ -65,11 +92,17 @@ export const rpcServer: P = {
     take: {
       footprint: (s, f) => {
         const head = (s.rpc[f.locals.cxy as number] as number[])[0];
-        return [w(`rpc.${f.locals.cxy}`), ...(head === undefined ? [] : [r(`rpcs.${head}`)])];
+        return [
+          w(`rpc.${f.locals.cxy}`),
+          w(`rpcIdle.${f.locals.cxy}`),
+          ...(head === undefined ? [] : [r(`rpcs.${head}`)]),
+        ];
       },
       guard: (s, f) => (s.rpc[f.locals.cxy as number] as number[]).length > 0,
       run(s, f) {
-        const id = (s.rpc[f.locals.cxy as number] as number[]).shift() as number;
+        const cxy = f.locals.cxy as number;
+        const id = (s.rpc[cxy] as number[]).shift() as number;
+        s.rpcIdle[cxy] = (s.rpcIdle[cxy] as number) - 1;
         const rpc = s.rpcs[id] as Rpc;
         f.locals.id = id;
         return call(rpcHandlers[rpc.kind], { ...rpc.args } as Locals, 'reply', 'result');
@@ -78,10 +111,12 @@ export const rpcServer: P = {
     reply: {
       footprint: (s, f) => [
         w(`rpcs.${f.locals.id}`),
+        w(`rpcIdle.${f.locals.cxy}`),
         w(`@t${(s.rpcs[f.locals.id as number] as Rpc).client}`),
       ],
       run(s, f, ctx) {
         const rpc = s.rpcs[f.locals.id as number] as Rpc;
+        s.rpcIdle[f.locals.cxy as number] = (s.rpcIdle[f.locals.cxy as number] as number) + 1;
         rpc.result = (f.locals.result ?? null) as Rpc['result'];
         rpc.done = true;
         ctx.wake(asThreadId(rpc.client));
@@ -94,4 +129,10 @@ export const rpcServer: P = {
 /** Caller side: the `call` of an RPC to cluster `cxy`. */
 export function rpc(cxy: number, kind: RpcKind, args: Rpc['args'], next: string, into: string | null = null) {
   return call('rpcSend', { cxy, kind, args } as Locals, next, into);
+}
+
+/** Before a request is queued: every server of `cxy` is busy or spoken for, and the pool may grow. */
+function needsServer(s: AlmosShared, cxy: number): boolean {
+  const pending = (s.rpc[cxy] as number[]).length;
+  return (s.rpcIdle[cxy] as number) <= pending && (s.rpcServers[cxy] as number) < rpcServersMax;
 }

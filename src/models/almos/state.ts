@@ -83,6 +83,12 @@ export interface ThreadDesc {
   core: number;
   /** STACK vseg base of this thread (-1 when it has none). */
   stack: number;
+  /**
+   * User threads: inside a user operation (set by userMain when it starts one, cleared at the next
+   * operation boundary; absent = false). sysExit waits for it to clear on every other thread of the
+   * process: the acknowledgement of process_sigaction(BLOCK).
+   */
+  inOp?: boolean;
 }
 
 export type RpcKind =
@@ -92,7 +98,8 @@ export type RpcKind =
   | 'GLOBAL_UPDATE_PTE'
   | 'SET_COW'
   | 'MAKE_FORK'
-  | 'REMOVE_VSEG';
+  | 'REMOVE_VSEG'
+  | 'CREATE_VSEG';
 
 export interface Rpc {
   id: number;
@@ -135,6 +142,9 @@ export interface AlmosShared {
   thread: ThreadDesc[];
   /** RPC FIFO per cluster: request ids, oldest first. */
   rpc: number[][];
+  /** RPC server threads per cluster, and how many of them wait for a request. */
+  rpcServers: number[];
+  rpcIdle: number[];
   /** RPC descriptors by id (in the client's stack in the kernel). */
   rpcs: { [id: string]: Rpc };
   ghost: Ghost;

@@ -23,12 +23,20 @@ export const userMain: P = {
   entry: 'next',
   steps: {
     next: {
-      footprint: (s, _f, tid) => [r(`proc.${(s.thread[tid] as { pid: number }).pid}.alive`)],
+      footprint: (s, _f, tid) => [
+        r(`proc.${(s.thread[tid] as { pid: number }).pid}.alive`),
+        w(`thread.${tid}.inOp`),
+      ],
       run(s, f, ctx) {
         const pid = me(s, ctx).pid;
         const ops = f.locals.ops as unknown as Op[];
         const i = f.locals.i as number;
-        if (!proc(s, pid).alive || f.locals.killed === true || i >= ops.length) return ret();
+        // inOp: the operation boundary that sysExit's process_sigaction(BLOCK) waits for (exit.ts).
+        if (!proc(s, pid).alive || f.locals.killed === true || i >= ops.length) {
+          if (me(s, ctx).inOp === true) me(s, ctx).inOp = false;
+          return ret();
+        }
+        me(s, ctx).inOp = true;
         const op = ops[i] as Op;
         f.locals.i = i + 1;
         switch (op.op) {

@@ -1,7 +1,30 @@
-/** The ALMOS invariants (shared/spec/almos-mkh.md, "Invariants"), one file each. */
+/** The ALMOS invariants (shared/spec/almos-mkh.md, "Invariants"), one file each, in the spec's order. */
 import type { Invariant } from '../../../engine/types.js';
 import type { AlmosShared } from '../state.js';
+import { copyCoherence } from './copyCoherence.js';
+import { copySubsetOfReference } from './copySubsetOfReference.js';
+import { cowExcludesWritable } from './cowExcludesWritable.js';
+import { forksAccounting } from './forksAccounting.js';
+import { lockDiscipline } from './lockDiscipline.js';
+import { mappingsInsideVsegs } from './mappingsInsideVsegs.js';
 import { noKernelPanic } from './noKernelPanic.js';
+import { noUseAfterFree } from './noUseAfterFree.js';
+import { noWritableSharing } from './noWritableSharing.js';
+import { placement } from './placement.js';
+import { privateLocality } from './privateLocality.js';
 import { refinement } from './refinement.js';
 
-export const almosInvariants: readonly Invariant<AlmosShared>[] = [noKernelPanic, refinement];
+export const almosInvariants: readonly Invariant<AlmosShared>[] = [
+  copyCoherence,
+  copySubsetOfReference,
+  privateLocality,
+  placement,
+  forksAccounting,
+  noWritableSharing,
+  cowExcludesWritable,
+  noUseAfterFree,
+  mappingsInsideVsegs,
+  lockDiscipline,
+  refinement,
+  noKernelPanic,
+];

@@ -1,0 +1,170 @@
+/**
+ * `vmm_handle_cow`, G1 (r585; shared/spec/almos-mkh.md, "handleCow, G1"). Locals in: `pid`, `vpn`.
+ * Returns an ExceptionResult.
+ * 1. vseg = getVseg; not found -> KERNEL_PANIC.
+ * 2. G = private ? gpt(L) : gpt(R); write-lock G; read the PTE; unmapped -> KERNEL_PANIC (after
+ *    unlocking). Knob `cowRecheck`: the COW bit is re-checked under the lock (r585 does not); no longer
+ *    COW -> unlock, NON_FATAL (someone else broke the COW, the access is retried).
+ * 3. take the page's busylock; if forks > 0: allocate a page in placement(vseg) (maybe an RPC while
+ *    holding the busylock: faithful, a lockDiscipline finding), copy the old frame into it, forks -= 1;
+ *    else reuse the page. Release the busylock. ENOMEM: release, unlock G, return ENOMEM.
+ * 4. new attr = (old | WRITABLE) & ~COW.
+ * 5. private: set the PTE in G. public: globalUpdatePte (L != R: RPC_VMM_GLOBAL_UPDATE_PTE to R while
+ *    holding the write lock on G; L == R: a direct call).
+ * 6. unlock G; NON_FATAL.
+ * Knob `cowProtocol = 'decrementAfterUpdate'` (corrected, cowRelease.ts): step 3 only reads forks
+ * under the busylock and releases it; the allocation (no busylock held: an RPC is allowed), the copy
+ * and step 5 follow; then `cowReleaseOld` decrements forks or frees the old page, before step 6.
+ * ENOMEM then has nothing to undo.
+ */
+import type { Procedure, Value } from '../../engine/types.js';
+import { call, ret } from '../../engine/types.js';
+import { isMapped, PTE, type Pte } from '../../hw/pte.js';
+import { replacePte, replacePteFootprint } from './globalUpdatePte.js';
+import { rpc } from './rpc.js';
+import type { AlmosShared, PageDesc, Vseg } from './state.js';
+import { isPublic } from './state.js';
+import { copyIn, gptLockPath, here, placement, proc, ptePath, r, w } from './util.js';
+
+type P = Procedure<AlmosShared>;
+type F = { locals: { [k: string]: unknown } };
+
+const pid = (f: F) => f.locals.pid as number;
+const vpn = (f: F) => f.locals.vpn as number;
+const vseg = (f: F) => f.locals.vseg as unknown as Vseg;
+/** The cluster of G: gpt(L) for a private vseg, gpt(R) for a public one (set in `gotVseg`). */
+const gcxy = (f: F) => f.locals.gcxy as number;
+const old = (f: F) => f.locals.old as unknown as Pte;
+const oldLock = (f: F) => `page.${old(f).ppn}.lock`;
+const unlockG = (f: F, next: string) =>
+  call('remoteRwlockWrRelease', { lock: gptLockPath(pid(f), gcxy(f)) }, next);
+const corrected = (s: AlmosShared) => s.knobs.cowProtocol === 'decrementAfterUpdate';
+/** After step 5: `settle` on the corrected copy path (the documented path has no such step). */
+const afterUpdate = (s: AlmosShared, f: F) =>
+  corrected(s) && f.locals.ppn !== old(f).ppn ? 'settle' : 'unlockGpt';
+
+/** Step 4: the attributes of the broken COW mapping. */
+export const cowAttr = (attr: number): number => (attr | PTE.WRITABLE) & ~PTE.COW & ~PTE.LOCKED;
+
+export const handleCow: P = {
+  name: 'handleCow',
+  entry: 'getVseg',
+  steps: {
+    getVseg: {
+      footprint: () => [],
+      run: (_s, f) => call('getVseg', { pid: pid(f), vpn: vpn(f) }, 'lockGpt', 'vseg'),
+    },
+    lockGpt: {
+      footprint: () => [],
+      run(s, f, ctx) {
+        if (f.locals.vseg === null) return ret('KERNEL_PANIC');
+        f.locals.gcxy = isPublic(vseg(f).type) ? proc(s, pid(f)).ref : here(s, ctx);
+        return call('remoteRwlockWrAcquire', { lock: gptLockPath(pid(f), gcxy(f)) }, 'readPte');
+      },
+    },
+    readPte: {
+      footprint: (_s, f) => [r(ptePath(pid(f), gcxy(f), vpn(f)))],
+      run(s, f) {
+        const pte = copyIn(s, pid(f), gcxy(f)).gpt[vpn(f)];
+        if (!isMapped(pte)) {
+          f.locals.result = 'KERNEL_PANIC';
+          return unlockG(f, 'done');
+        }
+        if (s.knobs.cowRecheck && (pte.attr & PTE.COW) === 0) {
+          f.locals.result = 'NON_FATAL';
+          return unlockG(f, 'done');
+        }
+        f.locals.old = { attr: pte.attr, ppn: pte.ppn } as unknown as Value;
+        return call('busylockAcquire', { lock: oldLock(f) }, 'readForks');
+      },
+    },
+    readForks: {
+      footprint: (_s, f) => [r(`page.${old(f).ppn}.forks`)],
+      run(s, f, ctx) {
+        const forks = (s.page[old(f).ppn] as PageDesc).forks;
+        if (corrected(s)) {
+          f.locals.forks = forks;
+          return call('busylockRelease', { lock: oldLock(f) }, 'allocate');
+        }
+        if (forks > 0) {
+          const cxy = placement(s, vseg(f), vpn(f), here(s, ctx));
+          return call('ppmAllocPage', { cxy }, 'allocated', 'ppn');
+        }
+        f.locals.ppn = old(f).ppn;
+        return call('busylockRelease', { lock: oldLock(f) }, 'update');
+      },
+    },
+    /** Corrected protocol only: the decision is taken, the busylock released. */
+    allocate: {
+      footprint: () => [],
+      run(s, f, ctx) {
+        if ((f.locals.forks as number) === 0) {
+          f.locals.ppn = old(f).ppn;
+          return 'update';
+        }
+        const cxy = placement(s, vseg(f), vpn(f), here(s, ctx));
+        return call('ppmAllocPage', { cxy }, 'allocated', 'ppn');
+      },
+    },
+    allocated: {
+      footprint: () => [],
+      run(s, f) {
+        if ((f.locals.ppn as number) >= 0) return 'copyPage';
+        f.locals.result = 'ENOMEM';
+        if (corrected(s)) return 'unlockGpt';
+        return call('busylockRelease', { lock: oldLock(f) }, 'unlockGpt');
+      },
+    },
+    /** One remote read of the old frame and write of the new one. */
+    copyPage: {
+      footprint: (_s, f) => [r(`mem.${old(f).ppn}`), w(`mem.${f.locals.ppn}`)],
+      run(s, f) {
+        s.mem[f.locals.ppn as number] = [...(s.mem[old(f).ppn] as number[])];
+        return corrected(s) ? 'update' : 'decForks';
+      },
+    },
+    decForks: {
+      footprint: (_s, f) => [w(`page.${old(f).ppn}.forks`)],
+      run(s, f) {
+        (s.page[old(f).ppn] as PageDesc).forks--;
+        return call('busylockRelease', { lock: oldLock(f) }, 'update');
+      },
+    },
+    update: {
+      footprint: () => [],
+      run(s, f, ctx) {
+        const attr = cowAttr(old(f).attr);
+        f.locals.attr = attr;
+        if (!isPublic(vseg(f).type)) return 'setPte';
+        const args = { pid: pid(f), vpn: vpn(f), attr, ppn: f.locals.ppn as number };
+        const ref = proc(s, pid(f)).ref;
+        if (here(s, ctx) !== ref) return rpc(ref, 'GLOBAL_UPDATE_PTE', args, afterUpdate(s, f));
+        return call('globalUpdatePte', args, afterUpdate(s, f));
+      },
+    },
+    /** Private vseg: G is gpt(L). */
+    setPte: {
+      footprint: (s, f) => replacePteFootprint(s, pid(f), gcxy(f), vpn(f), f.locals.ppn as number),
+      run(s, f) {
+        replacePte(s, pid(f), gcxy(f), vpn(f), {
+          attr: f.locals.attr as number,
+          ppn: f.locals.ppn as number,
+        });
+        return afterUpdate(s, f);
+      },
+    },
+    /** Corrected protocol, copy path: the old page is no longer mapped here; settle its forks. */
+    settle: {
+      footprint: () => [],
+      run: (_s, f) => call('cowReleaseOld', { oldPpn: old(f).ppn }, 'unlockGpt'),
+    },
+    unlockGpt: {
+      footprint: () => [],
+      run: (_s, f) => unlockG(f, 'done'),
+    },
+    done: {
+      footprint: () => [],
+      run: (_s, f) => ret((f.locals.result as string | undefined) ?? 'NON_FATAL'),
+    },
+  },
+};

@@ -1,0 +1,153 @@
+/**
+ * `vmm_handle_cow`, G2 (trunk 2019-2020; shared/spec/almos-mkh.md, "handleCow, G2"). Locals in:
+ * `pid`, `vpn`. Returns an ExceptionResult.
+ * 1. vseg = getVseg; not found -> KERNEL_PANIC.
+ * 2. G = private ? gpt(L) : gpt(R); lock the PTE in G (lock_pte, returns the value); unmapped ->
+ *    unlock, KERNEL_PANIC. Knob `cowRecheck`: no longer COW -> unlock, NON_FATAL.
+ * 3. take the page's busylock; read forks; if forks > 0 decrement it; release the busylock — all
+ *    BEFORE allocating. If there was a pending fork: allocate a page in placement(vseg) (direct
+ *    remote access, no RPC) and copy the old frame with a remote-safe copy (one step); else reuse.
+ *    ENOMEM: unlock the PTE, return ENOMEM (the decrement is not undone: faithful step order).
+ * 4. new attr = (old | WRITABLE) & ~COW (& ~LOCKED).
+ * 5. private: set_pte on the local entry (releases the PTE lock). public: globalUpdatePte from this
+ *    cluster; its store into the reference entry is the set_pte that releases the PTE lock.
+ * Knob `cowProtocol = 'decrementAfterUpdate'` (corrected, cowRelease.ts): step 3 only reads forks
+ * (no decrement); after step 5, on the copy path, `cowReleaseOld` decrements forks or frees the old
+ * page. ENOMEM then has nothing to undo.
+ */
+import type { Procedure } from '../../engine/types.js';
+import { call, ret } from '../../engine/types.js';
+import { isMapped, PTE, type Pte } from '../../hw/pte.js';
+import { cowAttr } from './cow.js';
+import { replacePte, replacePteFootprint } from './globalUpdatePte.js';
+import type { AlmosShared, PageDesc, Vseg } from './state.js';
+import { isPublic } from './state.js';
+import { gptPath, here, placement, proc, r, w } from './util.js';
+
+type P = Procedure<AlmosShared>;
+type F = { locals: { [k: string]: unknown } };
+
+const pid = (f: F) => f.locals.pid as number;
+const vpn = (f: F) => f.locals.vpn as number;
+const vseg = (f: F) => f.locals.vseg as unknown as Vseg;
+/** The cluster of G: gpt(L) for a private vseg, gpt(R) for a public one (set in `lockPte`). */
+const gcxy = (f: F) => f.locals.gcxy as number;
+const old = (f: F) => f.locals.old as unknown as Pte;
+const oldLock = (f: F) => `page.${old(f).ppn}.lock`;
+const unlockG = (f: F, next: string) =>
+  call('unlockPte', { gpt: gptPath(pid(f), gcxy(f)), vpn: vpn(f) }, next);
+const corrected = (s: AlmosShared) => s.knobs.cowProtocol === 'decrementAfterUpdate';
+/** After step 5: `settle` on the corrected copy path (the documented path has no such step). */
+const afterUpdate = (s: AlmosShared, f: F) =>
+  corrected(s) && f.locals.ppn !== old(f).ppn ? 'settle' : 'done';
+
+export const handleCowG2: P = {
+  name: 'handleCowG2',
+  entry: 'getVseg',
+  steps: {
+    getVseg: {
+      footprint: () => [],
+      run: (_s, f) => call('getVseg', { pid: pid(f), vpn: vpn(f) }, 'lockPte', 'vseg'),
+    },
+    lockPte: {
+      footprint: () => [],
+      run(s, f, ctx) {
+        if (f.locals.vseg === null) return ret('KERNEL_PANIC');
+        f.locals.gcxy = isPublic(vseg(f).type) ? proc(s, pid(f)).ref : here(s, ctx);
+        return call('lockPte', { gpt: gptPath(pid(f), gcxy(f)), vpn: vpn(f) }, 'checkPte', 'old');
+      },
+    },
+    checkPte: {
+      footprint: () => [],
+      run(s, f) {
+        if (!isMapped(old(f))) {
+          f.locals.result = 'KERNEL_PANIC';
+          return unlockG(f, 'done');
+        }
+        if (s.knobs.cowRecheck && (old(f).attr & PTE.COW) === 0) {
+          f.locals.result = 'NON_FATAL';
+          return unlockG(f, 'done');
+        }
+        return call('busylockAcquire', { lock: oldLock(f) }, 'readForks');
+      },
+    },
+    readForks: {
+      footprint: (_s, f) => [r(`page.${old(f).ppn}.forks`)],
+      run(s, f) {
+        f.locals.forks = (s.page[old(f).ppn] as PageDesc).forks;
+        return (f.locals.forks as number) > 0 && !corrected(s) ? 'decForks' : 'unlockPage';
+      },
+    },
+    decForks: {
+      footprint: (_s, f) => [w(`page.${old(f).ppn}.forks`)],
+      run(s, f) {
+        (s.page[old(f).ppn] as PageDesc).forks--;
+        return 'unlockPage';
+      },
+    },
+    unlockPage: {
+      footprint: () => [],
+      run: (_s, f) => call('busylockRelease', { lock: oldLock(f) }, 'allocate'),
+    },
+    allocate: {
+      footprint: () => [],
+      run(s, f, ctx) {
+        if ((f.locals.forks as number) === 0) {
+          f.locals.ppn = old(f).ppn;
+          return 'update';
+        }
+        const cxy = placement(s, vseg(f), vpn(f), here(s, ctx));
+        return call('ppmAllocPage', { cxy }, 'allocated', 'ppn');
+      },
+    },
+    allocated: {
+      footprint: () => [],
+      run(_s, f) {
+        if ((f.locals.ppn as number) >= 0) return 'copyPage';
+        f.locals.result = 'ENOMEM';
+        return unlockG(f, 'done');
+      },
+    },
+    /** hal_remote_memcpy: one remote read of the old frame and write of the new one. */
+    copyPage: {
+      footprint: (_s, f) => [r(`mem.${old(f).ppn}`), w(`mem.${f.locals.ppn}`)],
+      run(s, f) {
+        s.mem[f.locals.ppn as number] = [...(s.mem[old(f).ppn] as number[])];
+        return 'update';
+      },
+    },
+    update: {
+      footprint: () => [],
+      run(s, f) {
+        const attr = cowAttr(old(f).attr);
+        f.locals.attr = attr;
+        if (!isPublic(vseg(f).type)) return 'setPte';
+        return call(
+          'globalUpdatePte',
+          { pid: pid(f), vpn: vpn(f), attr, ppn: f.locals.ppn as number },
+          afterUpdate(s, f),
+        );
+      },
+    },
+    /** Private vseg: set_pte on the local entry, which releases its lock. */
+    setPte: {
+      footprint: (s, f) => replacePteFootprint(s, pid(f), gcxy(f), vpn(f), f.locals.ppn as number),
+      run(s, f) {
+        replacePte(s, pid(f), gcxy(f), vpn(f), {
+          attr: f.locals.attr as number,
+          ppn: f.locals.ppn as number,
+        });
+        return afterUpdate(s, f);
+      },
+    },
+    /** Corrected protocol, copy path: the old page is no longer mapped here; settle its forks. */
+    settle: {
+      footprint: () => [],
+      run: (_s, f) => call('cowReleaseOld', { oldPpn: old(f).ppn }, 'done'),
+    },
+    done: {
+      footprint: () => [],
+      run: (_s, f) => ret((f.locals.result as string | undefined) ?? 'NON_FATAL'),
+    },
+  },
+};

@@ -1,0 +1,145 @@
+/**
+ * mmap (shared/spec/almos-mkh.md, "Processes and copies": ANON, REMOTE and FILE vsegs): `sys_mmap`
+ * and `vmm_create_vseg`. The vseg is registered in the reference VSL only; copies fetch it on demand
+ * (getVseg).
+ *
+ * `sysMmap` (the calling thread, in L). Locals in: `type` (ANON|REMOTE|FILE), `base`, `size` (pages),
+ * `cxy` (REMOTE placement), `file` (FILE: the mapper). Returns `base`, or -1 (EINVAL).
+ * 1. check the arguments: a FILE vseg must fit in its file. ANON pages are placed in L (the cluster
+ *    of the thread that mapped it), REMOTE pages in `cxy`; vsegs are writable.
+ * 2. vmmCreateVseg in the reference cluster R: G1 RPC_VMM_CREATE_VSEG when L != R (r585 sys_mmap);
+ *    otherwise (L == R, or G2: RPCs replaced by remote accesses) a direct call.
+ * 3. the mapping is complete: spec.mapDone.
+ *
+ * `vmmCreateVseg` (operates on R's VSL, from any cluster). Locals in: `pid`, `type`, `base`, `size`,
+ * `cxy`, `file`. Write-lock the reference VSL; if the range overlaps a vseg of the reference VSL or a
+ * stack of the process (ALMOS keeps user stacks in their own zone, out of mmap's reach) -> -1; else
+ * attach the vseg, which is the linearization point of the creation (spec.mapStart: the region may be
+ * accessed from now on); unlock. Returns 0 or -1. `rpcVmmCreateVseg` is the RPC_VMM_CREATE_VSEG
+ * handler (runs in R).
+ */
+import * as spec from '../../../spec/memory.js';
+import type { Procedure } from '../../engine/types.js';
+import { call, ret } from '../../engine/types.js';
+import { vslLocks } from './getVseg.js';
+import { regionOfVseg } from './init.js';
+import { rpc } from './rpc.js';
+import type { AlmosShared, FileMapper, Vseg, VsegType } from './state.js';
+import { here, me, proc, r, vslLockPath, vslPath, w } from './util.js';
+
+type P = Procedure<AlmosShared>;
+type F = { locals: { [k: string]: unknown } };
+
+const num = (f: F, k: string) => f.locals[k] as number;
+const pid = (f: F) => num(f, 'pid');
+const refOf = (s: AlmosShared, f: F) => proc(s, pid(f)).ref;
+
+/** The vseg the locals of vmmCreateVseg describe. */
+function vsegOf(f: F): Vseg {
+  const type = f.locals.type as VsegType;
+  return {
+    type,
+    base: num(f, 'base'),
+    size: num(f, 'size'),
+    cxy: type === 'FILE' ? -1 : num(f, 'cxy'),
+    writable: true,
+    executable: false,
+    file: type === 'FILE' ? num(f, 'file') : -1,
+  };
+}
+
+/** Clusters whose VSL holds a stack of process `p` (the stack zone). */
+function stackClusters(s: AlmosShared, p: number): number[] {
+  return [...new Set(s.thread.filter((t) => t.pid === p && t.stack >= 0).map((t) => t.cxy))];
+}
+
+/** Does [base, base+size) overlap a vseg of the reference VSL or a stack of the process? */
+function conflict(s: AlmosShared, p: number, v: Vseg): boolean {
+  const hits = (x: Vseg) => v.base < x.base + x.size && x.base < v.base + v.size;
+  const ref = proc(s, p).copy[proc(s, p).ref];
+  if (ref?.vsl.some(hits)) return true;
+  return stackClusters(s, p).some((c) =>
+    (proc(s, p).copy[c]?.vsl ?? []).some((x) => x.type === 'STACK' && hits(x)),
+  );
+}
+
+export const vmmCreateVseg: P = {
+  name: 'vmmCreateVseg',
+  entry: 'lock',
+  steps: {
+    lock: {
+      footprint: () => [],
+      run: (s, f) => call(vslLocks(s)[2], { lock: vslLockPath(pid(f), refOf(s, f)) }, 'attach'),
+    },
+    attach: {
+      footprint: (s, f) => [
+        w(vslPath(pid(f), refOf(s, f))),
+        ...stackClusters(s, pid(f)).map((c) => r(vslPath(pid(f), c))),
+        w(`ghost.spec.procs.${pid(f)}`),
+      ],
+      run(s, f) {
+        const v = vsegOf(f);
+        if (conflict(s, pid(f), v)) {
+          f.locals.result = -1;
+        } else {
+          const vsl = (proc(s, pid(f)).copy[refOf(s, f)] as { vsl: Vseg[] }).vsl;
+          vsl.push(v);
+          vsl.sort((a, b) => a.base - b.base);
+          spec.mapStart(s.ghost.spec, pid(f), regionOfVseg(v));
+          f.locals.result = 0;
+        }
+        return call(vslLocks(s)[3], { lock: vslLockPath(pid(f), refOf(s, f)) }, 'done');
+      },
+    },
+    done: { footprint: () => [], run: (_s, f) => ret(num(f, 'result')) },
+  },
+};
+
+/** RPC_VMM_CREATE_VSEG handler (the reference cluster's server). Locals: as vmmCreateVseg. */
+export const rpcVmmCreateVseg: P = {
+  name: 'rpcVmmCreateVseg',
+  entry: 'create',
+  steps: {
+    create: {
+      footprint: () => [],
+      run: (_s, f) =>
+        call('vmmCreateVseg', { ...(f.locals as { [k: string]: number | string }) }, 'reply', 'result'),
+    },
+    reply: { footprint: () => [], run: (_s, f) => ret(num(f, 'result')) },
+  },
+};
+
+export const sysMmap: P = {
+  name: 'sysMmap',
+  entry: 'check',
+  steps: {
+    check: {
+      footprint: () => [],
+      run(s, f, ctx) {
+        const type = f.locals.type as 'ANON' | 'REMOTE' | 'FILE';
+        const base = num(f, 'base');
+        const size = num(f, 'size');
+        const file = s.files[num(f, 'file')] as FileMapper | undefined;
+        if (size < 1 || base < 0 || (type === 'FILE' && (file === undefined || size > file.pages.length))) {
+          return ret(-1);
+        }
+        const p = me(s, ctx).pid;
+        const cxy = type === 'ANON' ? here(s, ctx) : type === 'REMOTE' ? num(f, 'cxy') : -1;
+        const args = { pid: p, type, base, size, cxy, file: type === 'FILE' ? num(f, 'file') : -1 };
+        const ref = proc(s, p).ref;
+        if (s.knobs.generation === 'G1' && ref !== here(s, ctx)) {
+          return rpc(ref, 'CREATE_VSEG', args, 'created', 'result');
+        }
+        return call('vmmCreateVseg', args, 'created', 'result');
+      },
+    },
+    created: {
+      footprint: (s, _f, tid) => [w(`ghost.spec.procs.${(s.thread[tid] as { pid: number }).pid}`)],
+      run(s, f, ctx) {
+        if (num(f, 'result') !== 0) return ret(-1);
+        spec.mapDone(s.ghost.spec, me(s, ctx).pid, num(f, 'base'));
+        return ret(num(f, 'base'));
+      },
+    },
+  },
+};

@@ -1,0 +1,96 @@
+/**
+ * munmap (shared/spec/almos-mkh.md, "removeVseg"): `sys_munmap` and `vmm_global_delete_vseg`.
+ *
+ * `sysMunmap` (the calling thread, in L). Locals in: `base` (a vpn). Returns 0, or -1 (EINVAL).
+ * 1. vseg = getVseg(base) (local VSL, else the reference VSL); no vseg, `base` not its first page, or
+ *    a private vseg (CODE, STACK: not user-mapped) -> -1, nothing changes.
+ * 2. the abstract region starts unmapping (spec.unmapStart: accesses may succeed or fault);
+ *    globalDeleteVseg; the region is gone (spec.unmapDone) and the call returns 0.
+ *
+ * `globalDeleteVseg` (any cluster). Locals in: `pid`, `base`. Walks the owner's copies list of the
+ * process in list order, the reference moved first or last (knob `copyOrder`), and runs removeVseg in
+ * each copy's cluster: a direct call in L, RPC_VMM_REMOVE_VSEG elsewhere (G1 and G2). The list is read
+ * once, at the start. A copy whose VSL does not hold the vseg is left as it is (vmm_delete_vseg).
+ */
+import * as spec from '../../../spec/memory.js';
+import type { Procedure } from '../../engine/types.js';
+import { call, ret } from '../../engine/types.js';
+import type { Knobs } from './knobs.js';
+import { rpc } from './rpc.js';
+import type { AlmosShared, Vseg } from './state.js';
+import { isPublic } from './state.js';
+import { here, me, proc, r, w } from './util.js';
+
+type P = Procedure<AlmosShared>;
+type F = { locals: { [k: string]: unknown } };
+
+const pidOf = (s: AlmosShared, tid: number) => (s.thread[tid] as { pid: number }).pid;
+
+/** The copies of the walk: list order, the reference first (`refFirst`) or last (`refLast`). */
+export function copyWalk(copies: readonly number[], ref: number, order: Knobs['copyOrder']): number[] {
+  const others = copies.filter((c) => c !== ref);
+  if (!copies.includes(ref)) return others;
+  return order === 'refFirst' ? [ref, ...others] : [...others, ref];
+}
+
+/** Runs removeVseg(pid, base) in cluster `cxy`: directly when it is the running cluster, else by RPC. */
+export function removeIn(local: number, cxy: number, pid: number, base: number, next: string) {
+  return cxy === local
+    ? call('removeVseg', { pid, base }, next)
+    : rpc(cxy, 'REMOVE_VSEG', { pid, base }, next);
+}
+
+function nextCopy(f: F, local: number) {
+  const walk = f.locals.walk as number[];
+  const i = f.locals.i as number;
+  if (i >= walk.length) return ret(0);
+  f.locals.i = i + 1;
+  return removeIn(local, walk[i] as number, f.locals.pid as number, f.locals.base as number, 'next');
+}
+
+export const globalDeleteVseg: P = {
+  name: 'globalDeleteVseg',
+  entry: 'readCopies',
+  steps: {
+    readCopies: {
+      footprint: (_s, f) => [r(`proc.${f.locals.pid}.copies`), r(`proc.${f.locals.pid}.ref`)],
+      run(s, f, ctx) {
+        const p = proc(s, f.locals.pid as number);
+        f.locals.walk = copyWalk(p.copies, p.ref, s.knobs.copyOrder);
+        f.locals.i = 0;
+        return nextCopy(f, here(s, ctx));
+      },
+    },
+    next: { footprint: () => [], run: (s, f, ctx) => nextCopy(f, here(s, ctx)) },
+  },
+};
+
+export const sysMunmap: P = {
+  name: 'sysMunmap',
+  entry: 'getVseg',
+  steps: {
+    getVseg: {
+      footprint: () => [],
+      run: (s, f, ctx) =>
+        call('getVseg', { pid: me(s, ctx).pid, vpn: f.locals.base as number }, 'check', 'vseg'),
+    },
+    check: {
+      footprint: (s, _f, tid) => [w(`ghost.spec.procs.${pidOf(s, tid)}`)],
+      run(s, f, ctx) {
+        const v = f.locals.vseg as unknown as Vseg | null;
+        const base = f.locals.base as number;
+        if (v === null || v.base !== base || !isPublic(v.type)) return ret(-1);
+        const pid = me(s, ctx).pid;
+        spec.unmapStart(s.ghost.spec, pid, base);
+        return call('globalDeleteVseg', { pid, base }, 'done');
+      },
+    },
+    done: {
+      footprint: (s, _f, tid) => [w(`ghost.spec.procs.${pidOf(s, tid)}`)],
+      run(s, f, ctx) {
+        spec.unmapDone(s.ghost.spec, me(s, ctx).pid, f.locals.base as number);
+        return ret(0);
+      },
+    },
+  },
+};

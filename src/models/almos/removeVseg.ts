@@ -1,0 +1,151 @@
+/**
+ * `vmm_remove_vseg` (shared/spec/almos-mkh.md, "removeVseg"), one copy at a time: the copy of the
+ * cluster the running thread executes in (L). `vmm_delete_vseg` looks the vseg up in the local VSL
+ * (VSL lock, read mode) by an address (`base`): absent -> nothing to do in this copy. Then, for each
+ * vpn of the vseg, in order:
+ * 1. read the local PTE (`hal_gpt_get_pte`); unmapped -> next vpn;
+ * 2. reset it (`hal_gpt_reset_pte`: no GPT lock; in G2 this also clears a LOCKED bit);
+ * 3. `refcount -= 1` (a remote atomic add on the page descriptor) and decide the release by type,
+ *    knob `releasePolicy` (see `releaseRule`);
+ * 4. forks test (under the page busylock): `forks > 0` -> decrement and keep, else release; the
+ *    busylock is released before the page is freed (trunk order);
+ * 5. release: `ppmFreePage` to the page's home cluster (G1 RPC_PMEM_RELEASE_PAGES if remote).
+ * Then detach the vseg from the local VSL (VSL lock, write mode).
+ * Locals in: `pid`, `base`. Returns null. `rpcVmmRemoveVseg` is the RPC_VMM_REMOVE_VSEG handler: it
+ * runs `removeVseg` in the target cluster's server thread.
+ */
+import type { Procedure, Value } from '../../engine/types.js';
+import { call, ret } from '../../engine/types.js';
+import { isMapped } from '../../hw/pte.js';
+import { vslLocks } from './getVseg.js';
+import type { Knobs } from './knobs.js';
+import type { AlmosShared, PageDesc, Vseg, VsegType } from './state.js';
+import { isPublic } from './state.js';
+import { copyIn, findVseg, here, proc, ptePath, r, vslLockPath, vslPath, w } from './util.js';
+
+type P = Procedure<AlmosShared>;
+type F = { locals: { [k: string]: unknown } };
+
+const pid = (f: F) => f.locals.pid as number;
+const vpn = (f: F) => f.locals.vpn as number;
+const ppn = (f: F) => f.locals.ppn as number;
+const vseg = (f: F) => f.locals.vseg as unknown as Vseg | null;
+const local = (s: AlmosShared, tid: number) => (s.thread[tid] as { cxy: number }).cxy;
+const pageLock = (f: F) => `page.${ppn(f)}.lock`;
+
+export type Release = 'free' | 'keep' | 'forksTest';
+
+/**
+ * The release decision for one unmapped page of a `type` vseg. `authoritative`: the copy being
+ * cleaned is the reference (public vsegs); private vsegs live in one copy only, which is theirs.
+ * - asRecalled (trunk's code): CODE/STACK always freed; ANON/REMOTE freed in the reference only; DATA
+ *   in the reference: the forks test; FILE never.
+ * - forksAware: CODE replicas freed in their cluster; FILE never; every anonymous type (DATA, ANON,
+ *   REMOTE, STACK) takes the forks test in its authoritative copy and is kept elsewhere.
+ */
+export function releaseRule(policy: Knobs['releasePolicy'], type: VsegType, authoritative: boolean): Release {
+  if (type === 'FILE') return 'keep';
+  if (type === 'CODE') return 'free';
+  if (policy === 'forksAware') return authoritative ? 'forksTest' : 'keep';
+  if (type === 'STACK') return 'free';
+  if (type === 'ANON' || type === 'REMOTE') return authoritative ? 'free' : 'keep';
+  return authoritative ? 'forksTest' : 'keep';
+}
+
+export const removeVseg: P = {
+  name: 'removeVseg',
+  entry: 'lockVsl',
+  steps: {
+    lockVsl: {
+      footprint: () => [],
+      run: (s, f, ctx) => call(vslLocks(s)[0], { lock: vslLockPath(pid(f), here(s, ctx)) }, 'lookup'),
+    },
+    lookup: {
+      footprint: (s, f, tid) => [r(vslPath(pid(f), local(s, tid)))],
+      run(s, f, ctx) {
+        const v = findVseg(copyIn(s, pid(f), here(s, ctx)).vsl, f.locals.base as number);
+        f.locals.vseg = v === undefined ? null : ({ ...v } as unknown as Value);
+        f.locals.vpn = v === undefined ? -1 : v.base;
+        return call(vslLocks(s)[1], { lock: vslLockPath(pid(f), here(s, ctx)) }, 'getPte');
+      },
+    },
+    getPte: {
+      footprint: (s, f, tid) => {
+        const v = vseg(f);
+        return v !== null && vpn(f) < v.base + v.size ? [r(ptePath(pid(f), local(s, tid), vpn(f)))] : [];
+      },
+      run(s, f, ctx) {
+        const v = vseg(f);
+        if (v === null) return ret(null);
+        if (vpn(f) >= v.base + v.size) {
+          return call(vslLocks(s)[2], { lock: vslLockPath(pid(f), here(s, ctx)) }, 'detach');
+        }
+        const pte = copyIn(s, pid(f), here(s, ctx)).gpt[vpn(f)];
+        if (!isMapped(pte)) {
+          f.locals.vpn = vpn(f) + 1;
+          return 'getPte';
+        }
+        f.locals.ppn = pte.ppn;
+        return 'resetPte';
+      },
+    },
+    resetPte: {
+      footprint: (s, f, tid) => [w(ptePath(pid(f), local(s, tid), vpn(f)))],
+      run(s, f, ctx) {
+        delete copyIn(s, pid(f), here(s, ctx)).gpt[vpn(f)];
+        return 'decRefcount';
+      },
+    },
+    decRefcount: {
+      footprint: (_s, f) => [w(`page.${ppn(f)}.refcount`)],
+      run(s, f, ctx) {
+        (s.page[ppn(f)] as PageDesc).refcount--;
+        const v = vseg(f) as Vseg;
+        const authoritative = !isPublic(v.type) || here(s, ctx) === proc(s, pid(f)).ref;
+        const rule = releaseRule(s.knobs.releasePolicy, v.type, authoritative);
+        if (rule === 'forksTest') return call('busylockAcquire', { lock: pageLock(f) }, 'readForks');
+        f.locals.vpn = vpn(f) + 1;
+        return rule === 'free' ? call('ppmFreePage', { ppn: ppn(f) }, 'getPte') : 'getPte';
+      },
+    },
+    readForks: {
+      footprint: (_s, f) => [w(`page.${ppn(f)}.forks`)],
+      run(s, f) {
+        const page = s.page[ppn(f)] as PageDesc;
+        f.locals.release = page.forks === 0;
+        if (page.forks > 0) page.forks--;
+        return call('busylockRelease', { lock: pageLock(f) }, 'afterForks');
+      },
+    },
+    afterForks: {
+      footprint: () => [],
+      run(_s, f) {
+        f.locals.vpn = vpn(f) + 1;
+        return f.locals.release === true ? call('ppmFreePage', { ppn: ppn(f) }, 'getPte') : 'getPte';
+      },
+    },
+    detach: {
+      footprint: (s, f, tid) => [w(vslPath(pid(f), local(s, tid)))],
+      run(s, f, ctx) {
+        const copy = copyIn(s, pid(f), here(s, ctx));
+        const base = (vseg(f) as Vseg).base;
+        copy.vsl = copy.vsl.filter((x) => x.base !== base);
+        return call(vslLocks(s)[3], { lock: vslLockPath(pid(f), here(s, ctx)) }, 'done');
+      },
+    },
+    done: { footprint: () => [], run: () => ret(null) },
+  },
+};
+
+/** RPC_VMM_REMOVE_VSEG handler (the target cluster's server). Locals: `pid`, `base`. */
+export const rpcVmmRemoveVseg: P = {
+  name: 'rpcVmmRemoveVseg',
+  entry: 'remove',
+  steps: {
+    remove: {
+      footprint: () => [],
+      run: (_s, f) => call('removeVseg', { pid: pid(f), base: f.locals.base as number }, 'reply'),
+    },
+    reply: { footprint: () => [], run: () => ret(0) },
+  },
+};

@@ -1,0 +1,123 @@
+/**
+ * `vmm_set_cow(process)` (shared/spec/almos-mkh.md, "fork" step 4), run in the reference cluster R of
+ * the process (RPC_VMM_SET_COW, handler `rpcVmmSetCow`, when the caller runs elsewhere). Locals in:
+ * `pid`. For every copy of the process (the owner's copies list, in list order), for every DATA/ANON/
+ * REMOTE vseg of the reference VSL (read without the VSL lock): `halGptSetCow` on the vseg's range in
+ * that copy.
+ *
+ * `halGptSetCow` (`hal_gpt_set_cow`): locals in `pid`, `cxy` (the GPT copy), `base`, `size`, `vpn`
+ * (starts at `base`). One PTE per step, no GPT lock: a mapped PTE gets COW set and WRITABLE cleared
+ * (one remote read-modify-write; a LOCKED bit held by a G2 handler is left as it is). G2 with the knob
+ * `setCowTakesPteLock`: lock_pte first, then the change is a set_pte (releases the lock); an unmapped
+ * entry is unlocked unchanged.
+ *
+ * Corrected variant G2 `setCowLocksRefPte` (not in the kernel; test/almos/forkCorrected.test.ts): the
+ * walk is vseg by vseg, then vpn by vpn (`setCowByVpn`): the reference PTE lock of the vpn serializes it
+ * against the faults and COWs of that vpn in every cluster. (G1: `forkHoldsGptLock`, fork.ts.)
+ */
+import type { Procedure } from '../../engine/types.js';
+import { call, ret } from '../../engine/types.js';
+import { isMapped, PTE, type Pte } from '../../hw/pte.js';
+import type { AlmosShared, VsegType } from './state.js';
+import { gptPath, proc, ptePath, r, vslPath, w } from './util.js';
+
+type P = Procedure<AlmosShared>;
+type F = { locals: { [k: string]: unknown } };
+
+const num = (f: F, k: string) => f.locals[k] as number;
+const COW_TYPES: readonly VsegType[] = ['DATA', 'ANON', 'REMOTE'];
+/** COW set, WRITABLE cleared; every other bit (LOCKED included) kept. */
+export const setCowAttr = (attr: number) => (attr | PTE.COW) & ~PTE.WRITABLE;
+const byVpn = (s: AlmosShared) => s.knobs.generation === 'G2' && s.knobs.setCowLocksRefPte;
+
+export const setCow: P = {
+  name: 'setCow',
+  entry: 'nextRange',
+  steps: {
+    /**
+     * XLIST_FOREACH on the copies, then on the reference vsegs: the next (copy, vseg) pair. With
+     * `setCowLocksRefPte` (G2): only the reference vsegs, each handed whole to `setCowByVpn`.
+     */
+    nextRange: {
+      footprint: (s, f) => [
+        r(`proc.${num(f, 'pid')}.copies`),
+        r(vslPath(num(f, 'pid'), proc(s, num(f, 'pid')).ref)),
+      ],
+      run(s, f) {
+        const p = proc(s, num(f, 'pid'));
+        const vsl = p.copy[p.ref]?.vsl ?? [];
+        let ci = (f.locals.ci as number | undefined) ?? 0;
+        let vi = (f.locals.vi as number | undefined) ?? 0;
+        if (byVpn(s)) {
+          while (vi < vsl.length && !COW_TYPES.includes(vsl[vi]?.type as VsegType)) vi++;
+          const v = vsl[vi];
+          if (v === undefined) return ret();
+          f.locals.vi = vi + 1;
+          return call('setCowByVpn', { pid: p.pid, base: v.base, size: v.size, vpn: v.base }, 'nextRange');
+        }
+        for (; ci < p.copies.length; ci++, vi = 0) {
+          while (vi < vsl.length && !COW_TYPES.includes(vsl[vi]?.type as VsegType)) vi++;
+          const v = vsl[vi];
+          if (v === undefined) continue;
+          f.locals.ci = ci;
+          f.locals.vi = vi + 1;
+          const cxy = p.copies[ci] as number;
+          return call(
+            'halGptSetCow',
+            { pid: p.pid, cxy, base: v.base, size: v.size, vpn: v.base },
+            'nextRange',
+          );
+        }
+        return ret();
+      },
+    },
+  },
+};
+
+export const rpcVmmSetCow: P = {
+  name: 'rpcVmmSetCow',
+  entry: 'setCow',
+  steps: {
+    setCow: { footprint: () => [], run: (_s, f) => call('setCow', { pid: num(f, 'pid') }, 'reply') },
+    reply: { footprint: () => [], run: () => ret() },
+  },
+};
+
+const ended = (f: F) => num(f, 'vpn') >= num(f, 'base') + num(f, 'size');
+const gpt = (f: F) => gptPath(num(f, 'pid'), num(f, 'cxy'));
+const pte = (f: F) => ptePath(num(f, 'pid'), num(f, 'cxy'), num(f, 'vpn'));
+const withPteLock = (s: AlmosShared) => s.knobs.generation === 'G2' && s.knobs.setCowTakesPteLock;
+
+export const halGptSetCow: P = {
+  name: 'halGptSetCow',
+  entry: 'next',
+  steps: {
+    /** The loop head; without the PTE lock, this is the one read-modify-write of the PTE. */
+    next: {
+      footprint: (s, f) => (ended(f) || withPteLock(s) ? [] : [w(pte(f))]),
+      run(s, f) {
+        if (ended(f)) return ret();
+        const vpn = num(f, 'vpn');
+        if (withPteLock(s)) return call('lockPte', { gpt: gpt(f), vpn }, 'setLocked', 'old');
+        const g = proc(s, num(f, 'pid')).copy[num(f, 'cxy')]?.gpt;
+        const old = g?.[vpn];
+        if (g && isMapped(old)) g[vpn] = { attr: setCowAttr(old.attr), ppn: old.ppn };
+        f.locals.vpn = vpn + 1;
+        return 'next';
+      },
+    },
+    /** G2 with the PTE lock: set_pte (releases the lock) or unlock an unmapped entry. */
+    setLocked: {
+      footprint: (_s, f) => [w(pte(f))],
+      run(s, f) {
+        const vpn = num(f, 'vpn');
+        const old = f.locals.old as unknown as Pte;
+        f.locals.vpn = vpn + 1;
+        if (!isMapped(old)) return call('unlockPte', { gpt: gpt(f), vpn }, 'next');
+        const g = proc(s, num(f, 'pid')).copy[num(f, 'cxy')]?.gpt;
+        if (g) g[vpn] = { attr: setCowAttr(old.attr) & ~PTE.LOCKED, ppn: old.ppn };
+        return 'next';
+      },
+    },
+  },
+};
