@@ -15,7 +15,13 @@ export function cloneValue<T>(v: T): T {
     return out as T;
   }
   const out: Record<string, unknown> = {};
-  for (const k in v) out[k] = cloneValue((v as Record<string, unknown>)[k]);
+  for (const k in v) {
+    const x = cloneValue((v as Record<string, unknown>)[k]);
+    // An own key named __proto__ (JSON can make one) must stay a key, not become the prototype.
+    if (k === '__proto__')
+      Object.defineProperty(out, k, { value: x, enumerable: true, writable: true, configurable: true });
+    else out[k] = x;
+  }
   return out as T;
 }
 

@@ -64,6 +64,14 @@ describe('cloneValue', () => {
     expect(copy).toStrictEqual({ a: [{ b: 1 }] });
   });
 
+  it('keeps an own key named __proto__ as a key (JSON can make one)', () => {
+    const v = JSON.parse('{"__proto__": {"x": 1}, "a": 2}');
+    const c = cloneValue(v);
+    expect(Object.keys(c)).toEqual(['__proto__', 'a']);
+    expect(Object.getPrototypeOf(c)).toBe(Object.prototype);
+    expect(c).toStrictEqual(v);
+  });
+
   it('property: clone is deep-equal, has the same fingerprint and shares no object', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (v) => {
