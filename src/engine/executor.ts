@@ -51,6 +51,7 @@ export function execute<S>(
     return v;
   };
   scheduler.begin(run);
+  const skipByFootprint = opts.checkInvariants && inst.skippable;
   let current: ThreadId | null = null;
   let steps = 0;
   let violation: Violation | null = null;
@@ -78,7 +79,7 @@ export function execute<S>(
     decisions.push(2 * tid);
     current = tid;
     const before = trace ? cloneValue(state) : null;
-    const footprint = trace ? inst.footprint(state, tid) : null;
+    const footprint = trace || skipByFootprint ? inst.footprint(state, tid) : null;
     const label = trace ? inst.label(state.threads[tid] as Thread) : '';
     stepChoices = [];
     try {
@@ -92,7 +93,7 @@ export function execute<S>(
       trace.push(traceEntry(steps, tid, state, before, label, footprint, stepChoices));
     }
     if (violation === null && opts.checkInvariants) {
-      const v = inst.checkAfterStep(state);
+      const v = inst.checkAfterStep(state, footprint);
       if (v) violation = { kind: 'invariant', ...v, step: steps };
     }
   }

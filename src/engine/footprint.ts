@@ -1,17 +1,36 @@
 /**
  * Footprint algebra: path coverage and conflicts between accesses (the independence relation of
  * partial-order reduction), and the check that a step's real writes are covered by its declaration.
- * Paths are dotted; `a` covers `a.b.c`. Two accesses conflict when one path covers the other and at
- * least one of them writes.
+ * Paths are dotted; `a` covers `a.b.c`, the empty path covers everything; `*` matches any one segment
+ * (in invariants' reads). Two
+ * accesses conflict when one path covers the other and at least one of them writes.
  */
 import { HarnessError } from './errors.js';
 import type { Access } from './types.js';
 import type { Change } from './value.js';
 
 export function overlaps(p: string, q: string): boolean {
+  if (p === '' || q === '') return true;
+  if (p.includes('*') || q.includes('*')) return overlapsPattern(p, q);
   if (p.length === q.length) return p === q;
   const [short, long] = p.length < q.length ? [p, q] : [q, p];
   return long.startsWith(short) && long.charCodeAt(short.length) === 46; /* '.' */
+}
+
+/** Segment-wise: one path is a prefix of the other, `*` matching any one segment. */
+function overlapsPattern(p: string, q: string): boolean {
+  return segmentsOverlap(p.split('.'), q.split('.'));
+}
+
+/** `overlaps` on paths already split into segments (an empty path covers everything). */
+export function segmentsOverlap(a: readonly string[], b: readonly string[]): boolean {
+  const n = a.length < b.length ? a.length : b.length;
+  for (let i = 0; i < n; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x !== y && x !== '*' && y !== '*') return false;
+  }
+  return true;
 }
 
 export function conflicts(a: readonly Access[], b: readonly Access[]): boolean {

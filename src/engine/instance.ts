@@ -5,6 +5,7 @@
  * `ctx.fail` inside the step surfaces as a thrown ModelFailure, any other throw is a harness bug.
  */
 import { HarnessError, ModelFailure } from './errors.js';
+import { segmentsOverlap } from './footprint.js';
 import type {
   Access,
   AnyModel,
@@ -27,6 +28,8 @@ export class Instance<S = unknown> {
   readonly stepInvariants: readonly Invariant<S>[];
   readonly quiescentInvariants: readonly Invariant<S>[];
   readonly procedures: { readonly [name: string]: Procedure<S> };
+  /** Per step invariant: its reads split into segments, or null when it is checked after every step. */
+  private readonly stepReads: ReadonlyArray<string[][] | null>;
   private state: SystemState<S> | null = null;
   private chooser: Chooser | null = null;
   private readonly ctx: StepCtx;
@@ -40,6 +43,11 @@ export class Instance<S = unknown> {
     const all = model.invariants(config) as readonly Invariant<S>[];
     this.stepInvariants = all.filter((i) => i.when === 'step');
     this.quiescentInvariants = all.filter((i) => i.when === 'quiescent');
+    this.stepReads = this.stepInvariants.map((i) =>
+      i.reads === undefined || i.readsThreads === true
+        ? null
+        : i.reads.map((p) => (p === '' ? [] : p.split('.'))),
+    );
     this.ctx = this.makeCtx();
   }
 
@@ -203,6 +211,29 @@ export class Instance<S = unknown> {
     };
   }
 
+  /** The step invariants a step with this footprint may change the verdict of. */
+  affected(footprint: readonly Access[]): readonly Invariant<S>[] {
+    const writes: string[][] = [];
+    for (const a of footprint) if (a.write) writes.push(a.obj === '' ? [] : a.obj.split('.'));
+    const out: Invariant<S>[] = [];
+    this.stepInvariants.forEach((inv, i) => {
+      const reads = this.stepReads[i];
+      if (
+        reads === null ||
+        reads === undefined ||
+        reads.some((r) => writes.some((w) => segmentsOverlap(r, w)))
+      ) {
+        out.push(inv);
+      }
+    });
+    return out;
+  }
+
+  /** Whether some step invariant can be skipped by footprint (worth computing footprints for). */
+  get skippable(): boolean {
+    return this.stepReads.some((r) => r !== null);
+  }
+
   /** First violated invariant of `list`, or null. */
   check(state: SystemState<S>, list: readonly Invariant<S>[]): { name: string; message: string } | null {
     for (const inv of list) {
@@ -212,9 +243,16 @@ export class Instance<S = unknown> {
     return null;
   }
 
-  /** Invariants due after a step: per-step ones, plus quiescent ones when the state is quiescent. */
-  checkAfterStep(state: SystemState<S>): { name: string; message: string } | null {
-    const v = this.check(state, this.stepInvariants);
+  /**
+   * Invariants due after a step: per-step ones, plus quiescent ones when the state is quiescent. With
+   * the step's declared footprint, a step invariant none of whose reads the step writes is skipped
+   * (it held before the step, see Invariant); without one, all are checked.
+   */
+  checkAfterStep(
+    state: SystemState<S>,
+    footprint: readonly Access[] | null = null,
+  ): { name: string; message: string } | null {
+    const v = this.check(state, footprint === null ? this.stepInvariants : this.affected(footprint));
     if (v !== null || this.quiescentInvariants.length === 0 || !this.isQuiescent(state)) return v;
     return this.check(state, this.quiescentInvariants);
   }

@@ -109,13 +109,17 @@ export interface Procedure<S> {
 
 /**
  * A named invariant. `when: 'step'` is checked after every step, `'quiescent'` only in states the
- * model calls quiescent (default: every thread done). `reads` lists the objects it reads (for the
- * visibility condition of partial-order reduction); absent = reads everything.
+ * model calls quiescent (default: every thread done). `reads` lists the shared objects it reads, as
+ * paths where `*` matches any one segment (`proc.*.copy.*.gpt`); absent = reads everything. A step
+ * invariant is skipped after a step whose declared writes touch none of its reads (it held before and
+ * nothing it reads changed), and partial-order reduction treats steps writing its reads as visible.
+ * `readsThreads`: it also reads thread frames, so it is checked after every step.
  */
 export interface Invariant<S> {
   readonly name: string;
   readonly when: 'step' | 'quiescent';
   readonly reads?: readonly string[];
+  readonly readsThreads?: boolean;
   check(state: SystemState<S>): string | null;
 }
 

@@ -90,7 +90,7 @@ export function bfs<S>(inst: Instance<S>, opts: SearchOptions): SearchResult {
           inst,
           node.state,
           tid,
-          (state, decisions, failure) => {
+          (state, decisions, failure, footprint) => {
             transitions++;
             if (failure !== null) {
               found = {
@@ -106,7 +106,7 @@ export function bfs<S>(inst: Instance<S>, opts: SearchOptions): SearchResult {
             table.add(fp, childIndex);
             parent.push(index);
             via.push(internTransition(decisions));
-            const v = inst.checkAfterStep(state);
+            const v = inst.checkAfterStep(state, footprint);
             if (v) {
               found = { v: { kind: 'invariant', ...v, step: depth + 1 }, d: pathTo(childIndex) };
               return true;

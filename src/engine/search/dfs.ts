@@ -124,7 +124,7 @@ export function dfs<S>(inst: Instance<S>, opts: SearchOptions): SearchResult {
       inst,
       top.node.state,
       tid,
-      (state, decisions, failure) => {
+      (state, decisions, failure, footprint) => {
         transitions++;
         if (failure !== null) {
           found = {
@@ -138,7 +138,7 @@ export function dfs<S>(inst: Instance<S>, opts: SearchOptions): SearchResult {
         if (top.reduced && onStack.has(`${fp[0]}:${fp[1]}`)) top.needsFull = true;
         if (table.get(fp) !== -1) return false;
         table.add(fp, table.size);
-        const v = inst.checkAfterStep(state);
+        const v = inst.checkAfterStep(state, footprint);
         if (v) {
           found = { v: { kind: 'invariant', ...v, step: stack.length }, d: path(decisions) };
           return true;

@@ -11,10 +11,12 @@ import type { Access, SystemState, Thread, ThreadId } from '../types.js';
 import { cloneValue } from '../value.js';
 import { copyForWrites } from './copyOnWrite.js';
 
+/** `footprint`: the step's declared footprint (null when unknown or not computed). */
 export type SuccessorVisitor<S> = (
   next: SystemState<S>,
   decisions: number[],
   failure: string | null,
+  footprint: readonly Access[] | null,
 ) => boolean;
 
 /** Calls `visit` for every successor; stops early (returning true) when `visit` returns true. */
@@ -46,7 +48,7 @@ export function forEachSuccessor<S>(
     }
     const decisions = [2 * tid];
     for (const v of values) decisions.push(2 * v + 1);
-    if (visit(next, decisions, failure)) return true;
+    if (visit(next, decisions, failure, footprint)) return true;
     let j = values.length - 1;
     while (j >= 0 && (values[j] as number) + 1 >= (arities[j] as number)) j--;
     if (j < 0) return false;

@@ -11,12 +11,13 @@
 import type { Invariant } from '../../../engine/types.js';
 import { COHERENT_BITS, formatAttr, isMapped } from '../../../hw/pte.js';
 import { type AlmosShared, isPublic, type Process } from '../state.js';
+import { procReads } from './reads.js';
 import { mappings, refCopy, refVseg, showMapping } from './scan.js';
 
 export const copyCoherence: Invariant<AlmosShared> = {
   name: 'copyCoherence',
   when: 'quiescent',
-  reads: ['proc'],
+  reads: [...procReads],
   check(st) {
     const s = st.shared;
     for (const m of mappings(s)) {

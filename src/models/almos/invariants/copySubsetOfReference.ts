@@ -13,12 +13,13 @@
 import type { Invariant } from '../../../engine/types.js';
 import { isMapped } from '../../../hw/pte.js';
 import { type AlmosShared, isPublic, type Process } from '../state.js';
+import { procReads } from './reads.js';
 import { mappings, refCopy, refVseg, showMapping, vsegIn } from './scan.js';
 
 export const copySubsetOfReference: Invariant<AlmosShared> = {
   name: 'copySubsetOfReference',
   when: 'step',
-  reads: ['proc'],
+  reads: [...procReads],
   check(st) {
     const s = st.shared;
     for (const [pid, p] of s.proc.entries()) {

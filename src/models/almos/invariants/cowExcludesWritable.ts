@@ -7,13 +7,14 @@
 import type { Invariant } from '../../../engine/types.js';
 import { formatAttr, PTE } from '../../../hw/pte.js';
 import type { AlmosShared } from '../state.js';
+import { procReads } from './reads.js';
 
 const BOTH = PTE.COW | PTE.WRITABLE;
 
 export const cowExcludesWritable: Invariant<AlmosShared> = {
   name: 'cowExcludesWritable',
   when: 'step',
-  reads: ['proc'],
+  reads: [...procReads],
   check(st) {
     for (const [pid, p] of st.shared.proc.entries()) {
       for (const [cxy, c] of p.copy.entries()) {

@@ -16,6 +16,7 @@ import { ppnHome } from '../../../hw/ids.js';
 import { isMapped } from '../../../hw/pte.js';
 import type { AlmosShared, PageDesc } from '../state.js';
 import { findVseg } from '../util.js';
+import { pageReads, procReads } from './reads.js';
 import { mapperPages, mappings, refVseg } from './scan.js';
 
 /** ppn -> its holders (pid -> where it maps the page), from the authoritative GPTs. */
@@ -55,7 +56,7 @@ function sharedFilePages(s: AlmosShared): Set<number> {
 export const forksAccounting: Invariant<AlmosShared> = {
   name: 'forksAccounting',
   when: 'quiescent',
-  reads: ['proc', 'page', 'files', 'framesPerCluster'],
+  reads: [...procReads, ...pageReads, 'files', 'framesPerCluster'],
   check(st) {
     const s = st.shared;
     const files = sharedFilePages(s);

@@ -23,6 +23,7 @@ import type { Invariant, SystemState, Thread } from '../../../engine/types.js';
 import { ppnHome } from '../../../hw/ids.js';
 import type { AlmosShared, QueueLock, Rpc, RwLock } from '../state.js';
 import { at } from '../util.js';
+import { pageReads, procReads } from './reads.js';
 
 type Frame = Thread['stack'][number];
 const top = (t: Thread): Frame | undefined => t.stack[t.stack.length - 1];
@@ -104,7 +105,16 @@ export function findCycle(edges: Map<number, number[]>): number[] | null {
 export const lockDiscipline: Invariant<AlmosShared> = {
   name: 'lockDiscipline',
   when: 'step',
-  reads: ['page', 'proc', 'rpcs', 'framesPerCluster'],
+  reads: [
+    ...pageReads,
+    ...procReads,
+    'page.*.lock',
+    'proc.*.copy.*.gptLock',
+    'proc.*.copy.*.vslLock',
+    'rpcs',
+    'framesPerCluster',
+  ],
+  readsThreads: true,
   check(st) {
     const s = st.shared;
     for (const [ppn, page] of s.page.entries()) {

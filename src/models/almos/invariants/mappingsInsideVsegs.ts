@@ -9,12 +9,13 @@
  */
 import type { Invariant } from '../../../engine/types.js';
 import type { AlmosShared } from '../state.js';
+import { procReads } from './reads.js';
 import { mappings, showMapping, vsegIn } from './scan.js';
 
 export const mappingsInsideVsegs: Invariant<AlmosShared> = {
   name: 'mappingsInsideVsegs',
   when: 'step',
-  reads: ['proc'],
+  reads: [...procReads],
   check(st) {
     for (const m of mappings(st.shared)) {
       if (vsegIn(st.shared, m.pid, m.cxy, m.vpn) === undefined) {

@@ -16,6 +16,7 @@
 import type { Invariant, SystemState, Value } from '../../../engine/types.js';
 import { ppnHome } from '../../../hw/ids.js';
 import type { AlmosShared, PageDesc } from '../state.js';
+import { pageReads, procReads } from './reads.js';
 import { handlerInProgress, mapperPages, mappings, showMapping } from './scan.js';
 
 /** Adds every number found under a field whose name contains "ppn", at any depth of `v`. */
@@ -41,7 +42,8 @@ function heldPages(st: SystemState<AlmosShared>): Set<number> {
 export const noUseAfterFree: Invariant<AlmosShared> = {
   name: 'noUseAfterFree',
   when: 'step',
-  reads: ['proc', 'page', 'files', 'ghost.inFlight', 'rpc', 'rpcs', 'framesPerCluster'],
+  reads: [...procReads, ...pageReads, 'files', 'ghost.inFlight', 'rpc', 'rpcs', 'framesPerCluster'],
+  readsThreads: true,
   check(st) {
     const s = st.shared;
     const files = mapperPages(s);

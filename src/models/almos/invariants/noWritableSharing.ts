@@ -15,12 +15,13 @@
 import type { Invariant } from '../../../engine/types.js';
 import { PTE } from '../../../hw/pte.js';
 import type { AlmosShared } from '../state.js';
+import { procReads } from './reads.js';
 import { type Mapping, mapperPages, mappings, showMapping } from './scan.js';
 
 export const noWritableSharing: Invariant<AlmosShared> = {
   name: 'noWritableSharing',
   when: 'step',
-  reads: ['proc', 'files', 'ghost.spec.procs'],
+  reads: [...procReads, 'files', 'ghost.spec.procs'],
   check(st) {
     const s = st.shared;
     const files = mapperPages(s);

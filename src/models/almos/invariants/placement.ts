@@ -12,12 +12,13 @@ import type { Invariant } from '../../../engine/types.js';
 import { ppnHome } from '../../../hw/ids.js';
 import type { AlmosShared, FileMapper, Process } from '../state.js';
 import { dataTarget } from '../util.js';
+import { procReads } from './reads.js';
 import { mappings, refVseg, showMapping } from './scan.js';
 
 export const placement: Invariant<AlmosShared> = {
   name: 'placement',
   when: 'step',
-  reads: ['proc', 'files', 'clusters', 'framesPerCluster'],
+  reads: [...procReads, 'files', 'clusters', 'framesPerCluster'],
   check(st) {
     const s = st.shared;
     for (const m of mappings(s)) {

@@ -11,6 +11,7 @@ import type { Invariant } from '../../../engine/types.js';
 import { ppnHome } from '../../../hw/ids.js';
 import type { AlmosShared, Process, Vseg } from '../state.js';
 import { findVseg } from '../util.js';
+import { procReads } from './reads.js';
 import { type Mapping, mappings, refVseg, showMapping, vsegIn } from './scan.js';
 
 /** The private vseg governing a mapping, if any. */
@@ -28,7 +29,7 @@ function privateVseg(s: AlmosShared, m: Mapping): Vseg | undefined {
 export const privateLocality: Invariant<AlmosShared> = {
   name: 'privateLocality',
   when: 'step',
-  reads: ['proc', 'framesPerCluster'],
+  reads: [...procReads, 'framesPerCluster'],
   check(st) {
     const s = st.shared;
     for (const m of mappings(s)) {
