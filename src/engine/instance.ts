@@ -30,6 +30,8 @@ export class Instance<S = unknown> {
   readonly procedures: { readonly [name: string]: Procedure<S> };
   /** Per step invariant: its reads split into segments, or null when it is checked after every step. */
   private readonly stepReads: ReadonlyArray<string[][] | null>;
+  /** Step invariants checked after every step (no reads declared, or reading thread frames). */
+  private readonly alwaysChecked: readonly Invariant<S>[];
   private state: SystemState<S> | null = null;
   private chooser: Chooser | null = null;
   private readonly ctx: StepCtx;
@@ -43,6 +45,7 @@ export class Instance<S = unknown> {
     const all = model.invariants(config) as readonly Invariant<S>[];
     this.stepInvariants = all.filter((i) => i.when === 'step');
     this.quiescentInvariants = all.filter((i) => i.when === 'quiescent');
+    this.alwaysChecked = this.stepInvariants.filter((i) => i.reads === undefined || i.readsThreads === true);
     this.stepReads = this.stepInvariants.map((i) =>
       i.reads === undefined || i.readsThreads === true
         ? null
@@ -214,7 +217,9 @@ export class Instance<S = unknown> {
   /** The step invariants a step with this footprint may change the verdict of. */
   affected(footprint: readonly Access[]): readonly Invariant<S>[] {
     const writes: string[][] = [];
-    for (const a of footprint) if (a.write) writes.push(a.obj === '' ? [] : a.obj.split('.'));
+    for (const a of footprint)
+      if (a.write && a.obj.charCodeAt(0) !== 64) writes.push(a.obj === '' ? [] : a.obj.split('.'));
+    if (writes.length === 0) return this.alwaysChecked;
     const out: Invariant<S>[] = [];
     this.stepInvariants.forEach((inv, i) => {
       const reads = this.stepReads[i];

@@ -211,6 +211,7 @@ export function fingerprintStateInto(
   state: { readonly shared: unknown; readonly threads: readonly object[] },
   out: Uint32Array,
   extra: readonly number[] = [],
+  memoShared = true,
 ): void {
   h1 = 0x1b873593;
   h2 = 0x68e31da4;
@@ -235,7 +236,8 @@ export function fingerprintStateInto(
     mix(d[0]);
     mix(d[1]);
   }
-  feedMemo(state.shared);
+  if (memoShared) feedMemo(state.shared);
+  else feed(state.shared);
   for (const x of extra) mix(x);
   out[0] = finish(h1, 0x5f);
   out[1] = finish(h2 ^ out[0], 0xa3);
@@ -292,4 +294,15 @@ function compareKeys(x: string, y: string): number {
 /** Compact, deterministic rendering of a value for traces. */
 export function show(v: Value | undefined): string {
   return v === undefined ? '-' : JSON.stringify(v);
+}
+
+/** Number of objects and arrays in `v` (stops counting at `limit`). */
+export function countObjects(v: unknown, limit = Number.POSITIVE_INFINITY): number {
+  if (typeof v !== 'object' || v === null) return 0;
+  let n = 1;
+  for (const x of Object.values(v)) {
+    if (n >= limit) break;
+    n += countObjects(x, limit - n);
+  }
+  return n;
 }

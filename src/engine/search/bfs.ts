@@ -6,8 +6,9 @@
 import { UsageError } from '../errors.js';
 import type { Instance } from '../instance.js';
 import type { ThreadId } from '../types.js';
+import { countObjects } from '../value.js';
 import type { Violation } from '../violation.js';
-import { boundedChoices, nodeFingerprint, type SearchNode } from './node.js';
+import { boundedChoices, memoObjectsMin, nodeFingerprint, type SearchNode } from './node.js';
 import { forEachSuccessor } from './successors.js';
 import { type SearchOptions, type SearchResult, searchResult } from './types.js';
 import { FingerprintTable, IntColumn } from './visited.js';
@@ -58,7 +59,8 @@ export function bfs<S>(inst: Instance<S>, opts: SearchOptions): SearchResult {
   };
 
   const init: SearchNode<S> = { state: inst.init(), last: -1, preemptions: 0 };
-  nodeFingerprint(init, bounded, fp);
+  const memo = countObjects(init.state.shared, memoObjectsMin) >= memoObjectsMin;
+  nodeFingerprint(init, bounded, fp, memo);
   table.add(fp, 0);
   parent.push(-1);
   via.push(-1);
@@ -100,7 +102,7 @@ export function bfs<S>(inst: Instance<S>, opts: SearchOptions): SearchResult {
               return true;
             }
             const child: SearchNode<S> = { state, last: tid, preemptions };
-            nodeFingerprint(child, bounded, fp);
+            nodeFingerprint(child, bounded, fp, memo);
             if (table.get(fp) !== -1) return false;
             const childIndex = table.size;
             table.add(fp, childIndex);

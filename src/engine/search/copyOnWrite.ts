@@ -17,31 +17,37 @@ function shallow(o: object): Obj {
 /** A copy of `root` in which every object on or below a written path is fresh. */
 export function copyForWrites<T>(root: T, footprint: readonly Access[] | null): T {
   if (footprint === null || typeof root !== 'object' || root === null) return cloneValue(root);
-  const out = shallow(root);
-  const fresh = new Set<unknown>([out]);
-  const deep = new Set<unknown>();
+  let out: Obj | null = null;
+  // Objects copied so far (few per step: linear lists beat sets here).
+  const fresh: unknown[] = [];
+  const deep: unknown[] = [];
   for (const a of footprint) {
-    if (!a.write || a.obj.startsWith('@')) continue;
+    if (!a.write || a.obj.charCodeAt(0) === 64 /* '@' */) continue;
     if (a.obj === '') return cloneValue(root);
+    if (out === null) {
+      out = shallow(root);
+      fresh.push(out);
+    }
     const keys = a.obj.split('.');
-    let parent = out;
+    let parent: Obj = out;
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i] as string;
       const child = parent[k];
-      if (typeof child !== 'object' || child === null || deep.has(child)) break;
+      if (typeof child !== 'object' || child === null || deep.includes(child)) break;
       if (i === keys.length - 1) {
         const copy = cloneValue(child);
         parent[k] = copy;
-        deep.add(copy);
+        deep.push(copy);
         break;
       }
-      if (!fresh.has(child)) {
+      if (!fresh.includes(child)) {
         const copy = shallow(child);
         parent[k] = copy;
-        fresh.add(copy);
+        fresh.push(copy);
       }
       parent = parent[k] as Obj;
     }
   }
-  return out as T;
+  // A step that writes no shared object shares the whole shared state with its parent.
+  return (out ?? root) as T;
 }

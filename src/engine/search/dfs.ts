@@ -6,8 +6,9 @@
 import { UsageError } from '../errors.js';
 import type { Instance } from '../instance.js';
 import type { ThreadId } from '../types.js';
+import { countObjects } from '../value.js';
 import type { Violation } from '../violation.js';
-import { boundedChoices, nodeFingerprint, type SearchNode } from './node.js';
+import { boundedChoices, memoObjectsMin, nodeFingerprint, type SearchNode } from './node.js';
 import { invariantReads, persistentSet } from './persistent.js';
 import { forEachSuccessor } from './successors.js';
 import { type SearchOptions, type SearchResult, searchResult } from './types.js';
@@ -90,7 +91,8 @@ export function dfs<S>(inst: Instance<S>, opts: SearchOptions): SearchResult {
   };
 
   const init: SearchNode<S> = { state: inst.init(), last: -1, preemptions: 0 };
-  nodeFingerprint(init, bounded, fp);
+  const memo = countObjects(init.state.shared, memoObjectsMin) >= memoObjectsMin;
+  nodeFingerprint(init, bounded, fp, memo);
   table.add(fp, 0);
   const v0 = inst.checkAfterStep(init.state);
   if (v0) return result({ kind: 'invariant', ...v0, step: 0 }, []);
@@ -101,7 +103,7 @@ export function dfs<S>(inst: Instance<S>, opts: SearchOptions): SearchResult {
     const top = stack[stack.length - 1] as Frame<S>;
     const child = top.children.pop();
     if (child !== undefined) {
-      nodeFingerprint(child[0], bounded, fp);
+      nodeFingerprint(child[0], bounded, fp, memo);
       const deadlock = enter(child[0], child[1], `${fp[0]}:${fp[1]}`);
       if (deadlock) return result(deadlock, path(child[1]));
       continue;
@@ -134,7 +136,7 @@ export function dfs<S>(inst: Instance<S>, opts: SearchOptions): SearchResult {
           return true;
         }
         const node: SearchNode<S> = { state, last: tid, preemptions };
-        nodeFingerprint(node, bounded, fp);
+        nodeFingerprint(node, bounded, fp, memo);
         if (top.reduced && onStack.has(`${fp[0]}:${fp[1]}`)) top.needsFull = true;
         if (table.get(fp) !== -1) return false;
         table.add(fp, table.size);

@@ -12,8 +12,19 @@ export interface SearchNode<S> {
   readonly preemptions: number;
 }
 
-export function nodeFingerprint<S>(node: SearchNode<S>, bounded: boolean, out: Uint32Array): void {
-  fingerprintStateInto(node.state, out, bounded ? [node.last, node.preemptions] : []);
+/**
+ * Memoising object digests pays off on large shared states (kernel models) and costs on tiny ones
+ * (the examples): decided once per search from the initial state's size.
+ */
+export const memoObjectsMin = 32;
+
+export function nodeFingerprint<S>(
+  node: SearchNode<S>,
+  bounded: boolean,
+  out: Uint32Array,
+  memo = true,
+): void {
+  fingerprintStateInto(node.state, out, bounded ? [node.last, node.preemptions] : [], memo);
 }
 
 /**
