@@ -17,13 +17,25 @@ const prog: Procedure<S> = {
   steps: {
     lock: {
       footprint: () => [{ obj: 'a.0.lock', write: true }],
-      run: (s) => (((s.a[0] as { lock: number }).lock = 1), 'x'),
+      run(s) {
+        (s.a[0] as { lock: number }).lock = 1;
+        return 'x';
+      },
     },
     x: {
       footprint: () => [{ obj: 'a.0.x', write: true }],
-      run: (s) => (((s.a[0] as { x: number }).x = 1), 'b'),
+      run(s) {
+        (s.a[0] as { x: number }).x = 1;
+        return 'b';
+      },
     },
-    b: { footprint: () => [{ obj: 'b', write: true }], run: (s) => ((s.b = 1), 'local') },
+    b: {
+      footprint: () => [{ obj: 'b', write: true }],
+      run(s) {
+        s.b = 1;
+        return 'local';
+      },
+    },
     local: { footprint: () => [], run: () => ret() },
   },
 };
