@@ -42,14 +42,21 @@ function rpcWait(st: SystemState<AlmosShared>, t: Thread): number | null {
   return f !== undefined && rpc !== undefined && !rpc.done ? (f.locals.cxy as number) : null;
 }
 
-/** Outgoing wait-for edges of every thread. */
+/** The RPC a thread waits for (its id), or null. */
+function rpcWaitId(st: SystemState<AlmosShared>, t: Thread): number | null {
+  const f = t.stack.find((x) => x.proc === 'rpcSend');
+  const rpc: Rpc | undefined = f === undefined ? undefined : st.shared.rpcs[f.locals.id as number];
+  return f !== undefined && rpc !== undefined && !rpc.done ? (f.locals.id as number) : null;
+}
+
+/**
+ * Outgoing wait-for edges of every thread: a lock waiter -> the holder(s), a busylock spinner -> the
+ * holder, an RPC client -> the server thread running its request (a request not yet taken waits for
+ * no thread in particular: servers are created on demand).
+ */
 export function waitFor(st: SystemState<AlmosShared>): Map<number, number[]> {
   const s = st.shared;
-  const servers = new Map<number, number>();
-  for (const t of st.threads) {
-    const base = t.stack[0];
-    if (t.daemon === true && base?.proc === 'rpcServer') servers.set(base.locals.cxy as number, t.id);
-  }
+  let serving: Map<number, number> | null = null;
   const edges = new Map<number, number[]>();
   for (const t of st.threads) {
     const f = top(t);
@@ -68,12 +75,28 @@ export function waitFor(st: SystemState<AlmosShared>): Map<number, number[]> {
     } else if (f.proc === 'busylockAcquire' && f.pc === 'spin') {
       const holder = at<number>(s, lockOf(f));
       if (holder !== -1) out.push(holder);
+    } else if (t.blockedOn !== null && f.proc === 'rpcSend') {
+      const id = rpcWaitId(st, t);
+      if (id !== null) {
+        serving ??= servingThreads(st);
+        const server = serving.get(id);
+        if (server !== undefined) out.push(server);
+      }
     }
-    const server = servers.get(rpcWait(st, t) ?? -1);
-    if (server !== undefined) out.push(server);
     if (out.length > 0) edges.set(t.id, out);
   }
   return edges;
+}
+
+/** RPC id -> the server thread running it. */
+function servingThreads(st: SystemState<AlmosShared>): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const t of st.threads) {
+    const base = t.stack[0];
+    if (t.daemon === true && base?.proc === 'rpcServer' && base.pc === 'reply')
+      out.set(base.locals.id as number, t.id);
+  }
+  return out;
 }
 
 /** A cycle of the wait-for graph, as thread ids, or null. */

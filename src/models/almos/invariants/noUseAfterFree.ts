@@ -15,9 +15,10 @@
  */
 import type { Invariant, SystemState, Value } from '../../../engine/types.js';
 import { ppnHome } from '../../../hw/ids.js';
+import { isMapped, type Pte } from '../../../hw/pte.js';
 import type { AlmosShared, PageDesc } from '../state.js';
 import { pageReads, procReads } from './reads.js';
-import { handlerInProgress, mapperPages, mappings, showMapping } from './scan.js';
+import { handlerInProgress, mapperPages, showMapping } from './scan.js';
 
 /** Adds every number found under a field whose name contains "ppn", at any depth of `v`. */
 function collectPpns(v: Value, out: Set<number>, named = false): void {
@@ -49,19 +50,33 @@ export const noUseAfterFree: Invariant<AlmosShared> = {
     const files = mapperPages(s);
     const mapped = new Set<number>();
     const at = (ppn: number) => `ppn ${ppn} (cluster ${ppnHome(ppn, s.framesPerCluster)})`;
-    for (const m of mappings(s)) {
-      if ((s.page[m.pte.ppn] as PageDesc | undefined)?.free !== false) {
-        return `${at(m.pte.ppn)} is free but mapped: ${showMapping(m)}`;
+    // A loop without allocation per entry: this invariant runs after every step.
+    for (let pid = 0; pid < s.proc.length; pid++) {
+      const copies = (s.proc[pid] as AlmosShared['proc'][number]).copy;
+      for (let cxy = 0; cxy < copies.length; cxy++) {
+        const gpt = copies[cxy]?.gpt;
+        if (gpt === undefined) continue;
+        for (const k in gpt) {
+          const pte = gpt[k] as Pte;
+          if (!isMapped(pte)) continue;
+          if ((s.page[pte.ppn] as PageDesc | undefined)?.free !== false) {
+            return `${at(pte.ppn)} is free but mapped: ${showMapping({ pid, cxy, vpn: Number(k), pte })}`;
+          }
+          mapped.add(pte.ppn);
+        }
       }
-      mapped.add(m.pte.ppn);
     }
     let held: Set<number> | null = null;
+    let inFlight: Set<number> | null = null;
     for (const [ppn, page] of s.page.entries()) {
       if (files.has(ppn)) {
         if (page.free) return `${at(ppn)} of a file mapper is free`;
         continue;
       }
       if (page.free || mapped.has(ppn)) continue;
+      // Cheap excuse first (a page just allocated by a handler in progress), frames only then.
+      inFlight ??= handlerInProgress(st) ? new Set(s.ghost.inFlight) : new Set();
+      if (inFlight.has(ppn)) continue;
       held ??= heldPages(st);
       if (!held.has(ppn)) return `${at(ppn)} is allocated but mapped by no GPT and held by no handler (leak)`;
     }
