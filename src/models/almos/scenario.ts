@@ -58,10 +58,11 @@ type Obj = { [k: string]: unknown };
 class Checker {
   constructor(readonly where: string) {}
   fail(msg: string): never {
-    throw new UsageError(`scenario: ${this.where}: ${msg}`);
+    throw new UsageError(this.where === '' ? `scenario: ${msg}` : `scenario: ${this.where}: ${msg}`);
   }
   at(key: string | number): Checker {
-    return new Checker(typeof key === 'number' ? `${this.where}[${key}]` : `${this.where}.${key}`);
+    if (typeof key === 'number') return new Checker(`${this.where}[${key}]`);
+    return new Checker(this.where === '' ? key : `${this.where}.${key}`);
   }
 }
 
@@ -96,7 +97,7 @@ export function parseScenario(text: string): Scenario {
 }
 
 export function checkScenario(raw: unknown): Scenario {
-  const c = new Checker('scenario');
+  const c = new Checker('');
   const o = obj(raw, c);
   const top = [
     'clusters',
