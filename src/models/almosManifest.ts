@@ -17,6 +17,7 @@ export const g1Corrected: Config = {
   cowProtocol: 'decrementAfterUpdate',
   faultHoldsRefLock: true,
   forkHoldsGptLock: true,
+  munmapProtocol: 'detachFirst',
 };
 export const g2Corrected: Config = {
   generation: 'G2',
@@ -24,6 +25,7 @@ export const g2Corrected: Config = {
   faultHoldsRefLock: true,
   setCowLocksRefPte: true,
   updateRefLast: true,
+  munmapProtocol: 'detachFirst',
 };
 
 type Finding = readonly [
@@ -43,6 +45,9 @@ const findings: readonly Finding[] = [
   ['fork-true-fault', ['noWritableSharing', 68], ['copyCoherence', 70]],
   ['fork-sibling-cow', ['noWritableSharing', 56], ['copyCoherence', 86]],
   ['cow-enomem', 'pass', ['forksAccounting', 50]],
+  ['munmap-race', ['mappingsInsideVsegs', 49], ['mappingsInsideVsegs', 43]],
+  ['munmap-race-remote', ['mappingsInsideVsegs', 74], ['mappingsInsideVsegs', 62]],
+  ['munmap-true-fault-race', ['copySubsetOfReference', 49], ['copySubsetOfReference', 43]],
 ];
 
 const row = (
@@ -163,19 +168,5 @@ export const almosRows: readonly ManifestRow[] = [
     'violation:copySubsetOfReference',
     'munmap clearing the reference first leaves copies mapping pages the reference dropped',
     { shortest: 44 },
-  ),
-  row(
-    'almos-munmap-race-g1',
-    { scenario: 'munmap-race', ...g1Documented },
-    'violation:mappingsInsideVsegs',
-    'open finding: page fault vs munmap (no corrected variant yet)',
-    { shortest: 49 },
-  ),
-  row(
-    'almos-munmap-race-g2',
-    { scenario: 'munmap-race', ...g2Documented },
-    'violation:mappingsInsideVsegs',
-    'open finding: page fault vs munmap (no corrected variant yet)',
-    { shortest: 43 },
   ),
 ];

@@ -3,12 +3,15 @@
  * the running cluster is the reference, the address is illegal; else fetch the vseg from the
  * reference VSL (G1: RPC_VMM_GET_VSEG; G2: remote read under the reference VSL queuelock), build a
  * local copy and attach it (VSL lock, write mode). Locals in: `pid`, `vpn`. Returns the vseg or null.
+ * Knob `munmapProtocol = detachFirst` (vsegDeleting.ts): the attach re-reads the reference VSL under
+ * the local VSL write lock and refuses (returns null) a vseg a munmap is deleting or has deleted.
  */
 import type { Procedure, Value } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
 import { rpc } from './rpc.js';
 import type { AlmosShared, Vseg } from './state.js';
 import { copyIn, findVseg, here, proc, r, vslLockPath, vslPath, w } from './util.js';
+import { detachFirst, vsegAlive, vsegAliveFootprint } from './vsegDeleting.js';
 
 type P = Procedure<AlmosShared>;
 
@@ -71,11 +74,15 @@ export const getVseg: P = {
       },
     },
     attach: {
-      footprint: (s, f, tid) => [w(vslPath(pidOf(f), (s.thread[tid] as { cxy: number }).cxy))],
+      footprint: (s, f, tid) => [
+        w(vslPath(pidOf(f), (s.thread[tid] as { cxy: number }).cxy)),
+        ...(detachFirst(s) ? vsegAliveFootprint(s, pidOf(f)) : []),
+      ],
       run(s, f, ctx) {
         const vsl = copyIn(s, pidOf(f), here(s, ctx)).vsl;
         const v = f.locals.vseg as unknown as Vseg;
-        if (!vsl.some((x) => x.base === v.base)) {
+        if (detachFirst(s) && !vsegAlive(s, pidOf(f), v)) f.locals.vseg = null;
+        else if (!vsl.some((x) => x.base === v.base)) {
           vsl.push({ ...v });
           vsl.sort((a, b) => a.base - b.base);
         }

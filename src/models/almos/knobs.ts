@@ -53,6 +53,16 @@ export type Knobs = {
    * lock until every copy is updated, since that last store is the set_pte that releases it).
    */
   updateRefLast: boolean;
+  /**
+   * munmap. `documented`: globalDeleteVseg runs removeVseg in each copy (reset without locks, then
+   * detach). `detachFirst` (corrected, vsegDeleting.ts): munmap first marks the vseg as being deleted
+   * in the reference (under its VSL write lock), so no fault or getVseg can use it any more: getVseg's
+   * attach and the public page faults re-check the mark (G1 under the GPT lock they map under, G2
+   * under the local PTE lock) and return USER_ERROR; then it clears each copy, reference last (G1 under
+   * gpt(R) and gpt(K) write locks, G2 locking each PTE before its reset), and detaches the vseg from
+   * each VSL after its PTEs are gone. Overrides `copyOrder` for munmap (reference last).
+   */
+  munmapProtocol: 'documented' | 'detachFirst';
 };
 
 export const defaultKnobs: Knobs = {
@@ -69,6 +79,7 @@ export const defaultKnobs: Knobs = {
   forkHoldsGptLock: false,
   setCowLocksRefPte: false,
   updateRefLast: false,
+  munmapProtocol: 'documented',
 };
 
 export const knobParams: { readonly [K in keyof Knobs]: ConfigParam } = {
@@ -106,4 +117,9 @@ export const knobParams: { readonly [K in keyof Knobs]: ConfigParam } = {
     doc: 'G2 setCow marks each vpn in every copy under the reference PTE lock (corrected)',
   },
   updateRefLast: { type: 'bool', doc: 'globalUpdatePte stores the reference entry last (corrected)' },
+  munmapProtocol: {
+    type: 'enum',
+    values: ['documented', 'detachFirst'],
+    doc: 'munmap: documented, or mark the vseg deleted first, faults re-check it, clear under locks (corrected)',
+  },
 };

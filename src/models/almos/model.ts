@@ -25,6 +25,7 @@ import { handlePageFault } from './pageFault.js';
 import { handlePageFaultG2 } from './pageFaultG2.js';
 import { ppmAllocPage, ppmFreePage, rpcPmemGetPages, rpcPmemReleasePages } from './ppm.js';
 import { removeVseg, rpcVmmRemoveVseg } from './removeVseg.js';
+import { removeVsegLocked } from './removeVsegLocked.js';
 import { rpcSend, rpcServer } from './rpc.js';
 import { parseScenario, type Scenario } from './scenario.js';
 import { builtinScenarios } from './scenarios.js';
@@ -66,6 +67,7 @@ export const almosProcedures: readonly P[] = [
   halGptSetCow,
   setCowByVpn,
   removeVseg,
+  removeVsegLocked,
   rpcVmmRemoveVseg,
   globalDeleteVseg,
   sysMunmap,

@@ -11,15 +11,20 @@
  * process in list order, the reference moved first or last (knob `copyOrder`), and runs removeVseg in
  * each copy's cluster: a direct call in L, RPC_VMM_REMOVE_VSEG elsewhere (G1 and G2). The list is read
  * once, at the start. A copy whose VSL does not hold the vseg is left as it is (vmm_delete_vseg).
+ * Knob `munmapProtocol = detachFirst` (corrected, vsegDeleting.ts): before the walk, write-lock the
+ * reference VSL, mark the vseg as being deleted (`markDeleting`), unlock; then walk with the reference
+ * last whatever `copyOrder` says, running `removeVsegLocked` in each copy.
  */
 import * as spec from '../../../spec/memory.js';
 import type { Procedure } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
+import { vslLocks } from './getVseg.js';
 import type { Knobs } from './knobs.js';
 import { rpc } from './rpc.js';
 import type { AlmosShared, Vseg } from './state.js';
 import { isPublic } from './state.js';
-import { here, me, proc, r, w } from './util.js';
+import { here, me, proc, r, vslLockPath, w } from './util.js';
+import { detachFirst, markDeleting, markFootprint } from './vsegDeleting.js';
 
 type P = Procedure<AlmosShared>;
 type F = { locals: { [k: string]: unknown } };
@@ -33,19 +38,35 @@ export function copyWalk(copies: readonly number[], ref: number, order: Knobs['c
   return order === 'refFirst' ? [ref, ...others] : [...others, ref];
 }
 
-/** Runs removeVseg(pid, base) in cluster `cxy`: directly when it is the running cluster, else by RPC. */
-export function removeIn(local: number, cxy: number, pid: number, base: number, next: string) {
+/**
+ * Runs removeVseg(pid, base) in cluster `cxy`: directly when it is the running cluster, else by RPC.
+ * `locked` (munmapProtocol detachFirst): removeVsegLocked instead.
+ */
+export function removeIn(
+  local: number,
+  cxy: number,
+  pid: number,
+  base: number,
+  next: string,
+  locked = false,
+) {
+  if (locked) {
+    return cxy === local
+      ? call('removeVsegLocked', { pid, base }, next)
+      : rpc(cxy, 'REMOVE_VSEG', { pid, base, locked: true }, next);
+  }
   return cxy === local
     ? call('removeVseg', { pid, base }, next)
     : rpc(cxy, 'REMOVE_VSEG', { pid, base }, next);
 }
 
-function nextCopy(f: F, local: number) {
+function nextCopy(s: AlmosShared, f: F, local: number) {
   const walk = f.locals.walk as number[];
   const i = f.locals.i as number;
   if (i >= walk.length) return ret(0);
   f.locals.i = i + 1;
-  return removeIn(local, walk[i] as number, f.locals.pid as number, f.locals.base as number, 'next');
+  const [pid, base] = [f.locals.pid as number, f.locals.base as number];
+  return removeIn(local, walk[i] as number, pid, base, 'next', detachFirst(s));
 }
 
 export const globalDeleteVseg: P = {
@@ -56,12 +77,21 @@ export const globalDeleteVseg: P = {
       footprint: (_s, f) => [r(`proc.${f.locals.pid}.copies`), r(`proc.${f.locals.pid}.ref`)],
       run(s, f, ctx) {
         const p = proc(s, f.locals.pid as number);
-        f.locals.walk = copyWalk(p.copies, p.ref, s.knobs.copyOrder);
+        f.locals.walk = copyWalk(p.copies, p.ref, detachFirst(s) ? 'refLast' : s.knobs.copyOrder);
         f.locals.i = 0;
-        return nextCopy(f, here(s, ctx));
+        if (detachFirst(s)) return call(vslLocks(s)[2], { lock: vslLockPath(p.pid, p.ref) }, 'markDeleting');
+        return nextCopy(s, f, here(s, ctx));
       },
     },
-    next: { footprint: () => [], run: (s, f, ctx) => nextCopy(f, here(s, ctx)) },
+    markDeleting: {
+      footprint: (s, f) => markFootprint(s, f.locals.pid as number),
+      run(s, f) {
+        const p = proc(s, f.locals.pid as number);
+        markDeleting(s, p.pid, f.locals.base as number);
+        return call(vslLocks(s)[3], { lock: vslLockPath(p.pid, p.ref) }, 'next');
+      },
+    },
+    next: { footprint: () => [], run: (s, f, ctx) => nextCopy(s, f, here(s, ctx)) },
   },
 };
 

@@ -12,6 +12,9 @@
  * write-locks gpt(L) and copies, then releases gpt(L), then gpt(R) (lock order R then L): a COW, which
  * write-locks gpt(R), can no longer update the reference between the read and the copy (and skip the
  * still unmapped local entry). L == R: the entry is already mapped, just unlock.
+ * Knob `munmapProtocol = detachFirst` (vsegDeleting.ts): once it holds the lock it maps under (gpt(L)
+ * for the false fault, gpt(R) for the true fault), a public fault re-checks that its vseg is still in
+ * the reference VSL and not being deleted by a munmap; if not, it unlocks and returns USER_ERROR.
  */
 import type { Procedure, Value } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
@@ -20,6 +23,7 @@ import { vsegAttr } from './init.js';
 import type { AlmosShared, FileMapper, PageDesc, Vseg } from './state.js';
 import { isPublic } from './state.js';
 import { copyIn, gptLockPath, here, placement, proc, ptePath, r, w } from './util.js';
+import { detachFirst, vsegAlive, vsegAliveFootprint } from './vsegDeleting.js';
 
 type P = Procedure<AlmosShared>;
 type F = { locals: { [k: string]: unknown } };
@@ -117,9 +121,28 @@ export const handlePageFault: P = {
       run(s, f, ctx) {
         if (f.locals.refPte !== null) {
           if (s.knobs.faultHoldsRefLock && here(s, ctx) === refOf(s, f)) return refRdRelease(s, f, 'done');
-          return call('remoteRwlockWrAcquire', { lock: gptLockPath(pid(f), here(s, ctx)) }, 'falseCopy');
+          const next = detachFirst(s) ? 'falseRecheck' : 'falseCopy';
+          return call('remoteRwlockWrAcquire', { lock: gptLockPath(pid(f), here(s, ctx)) }, next);
         }
-        return call('remoteRwlockWrAcquire', { lock: gptLockPath(pid(f), refOf(s, f)) }, 'trueReread');
+        const next = detachFirst(s) ? 'trueRecheck' : 'trueReread';
+        return call('remoteRwlockWrAcquire', { lock: gptLockPath(pid(f), refOf(s, f)) }, next);
+      },
+    },
+    falseRecheck: {
+      footprint: (s, f) => vsegAliveFootprint(s, pid(f)),
+      run(s, f, ctx) {
+        if (vsegAlive(s, pid(f), vseg(f))) return 'falseCopy';
+        f.locals.result = 'USER_ERROR';
+        const next = s.knobs.faultHoldsRefLock ? 'falseUnlockRef' : 'done';
+        return call('remoteRwlockWrRelease', { lock: gptLockPath(pid(f), here(s, ctx)) }, next);
+      },
+    },
+    trueRecheck: {
+      footprint: (s, f) => vsegAliveFootprint(s, pid(f)),
+      run(s, f) {
+        if (vsegAlive(s, pid(f), vseg(f))) return 'trueReread';
+        f.locals.result = 'USER_ERROR';
+        return 'trueUnlock';
       },
     },
     falseCopy: {

@@ -8,6 +8,9 @@
  * so a COW (which locks the reference PTE) cannot update the reference between the read and the
  * local set and skip the still unmapped local entry. True fault, symmetric: the new page is written
  * into the reference entry with LOCKED kept, then set_pte local, then unlock the reference.
+ * Knob `munmapProtocol = detachFirst` (vsegDeleting.ts): holding the local PTE lock, a public fault
+ * re-checks that its vseg is still in the reference VSL and not being deleted by a munmap; if not, it
+ * unlocks the local PTE and returns USER_ERROR (munmap locks each PTE before resetting it).
  */
 import type { Procedure, Value } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
@@ -17,6 +20,7 @@ import { mapperPage, setPte, setPteFootprint } from './pageFault.js';
 import type { AlmosShared, Vseg } from './state.js';
 import { isPublic } from './state.js';
 import { gptPath, here, placement, proc } from './util.js';
+import { detachFirst, vsegAlive, vsegAliveFootprint } from './vsegDeleting.js';
 
 type P = Procedure<AlmosShared>;
 type F = { locals: { [k: string]: unknown } };
@@ -42,7 +46,16 @@ export const handlePageFaultG2: P = {
       footprint: () => [],
       run(s, f, ctx) {
         if (f.locals.vseg === null) return ret('USER_ERROR');
-        return call('lockPte', { gpt: gptPath(pid(f), here(s, ctx)), vpn: vpn(f) }, 'checkLocal', 'old');
+        const next = detachFirst(s) && isPublic(vseg(f).type) ? 'recheckVseg' : 'checkLocal';
+        return call('lockPte', { gpt: gptPath(pid(f), here(s, ctx)), vpn: vpn(f) }, next, 'old');
+      },
+    },
+    recheckVseg: {
+      footprint: (s, f) => vsegAliveFootprint(s, pid(f)),
+      run(s, f, ctx) {
+        if (vsegAlive(s, pid(f), vseg(f))) return 'checkLocal';
+        f.locals.result = 'USER_ERROR';
+        return call('unlockPte', { gpt: gptPath(pid(f), here(s, ctx)), vpn: vpn(f) }, 'done');
       },
     },
     checkLocal: {

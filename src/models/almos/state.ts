@@ -51,6 +51,11 @@ export interface Copy {
   gptLock: RwLock;
   /** G1: rwlock (vsegs_lock); G2: queuelock. */
   vslLock: RwLock | QueueLock;
+  /**
+   * Reference copy only, knob `munmapProtocol = detachFirst` (vsegDeleting.ts): bases of the vsegs a
+   * munmap is deleting; absent = none.
+   */
+  deleting?: number[];
 }
 
 export interface Process {
