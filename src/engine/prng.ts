@@ -1,6 +1,6 @@
 /**
  * The one seeded PRNG of mmcheck: pure-rand's xoroshiro128+ (fast-check's own family). Always passed
- * explicitly; `Math.random` is banned from engine and model code.
+ * explicitly; the unseeded global random source is banned from engine and model code.
  */
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
