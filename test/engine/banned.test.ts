@@ -1,13 +1,13 @@
 /**
- * Enforces shared/design.md: `Math.random`, `Date.now` and friends are banned from model and engine
- * code (one seeded PRNG passed explicitly; no leftover debug output). Comments may mention them.
+ * Enforces shared/design.md: `Math.random`, `Date.now` and friends are banned from model, hardware and
+ * engine code (one seeded PRNG passed explicitly; no leftover debug output). Comments may mention them.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..', '..');
-const scannedDirs = ['src/engine', 'src/models'];
+const scannedDirs = ['src/engine', 'src/hw', 'src/models'];
 
 const banned: readonly [string, RegExp][] = [
   ['Math.random', /\bMath\s*\.\s*random\b/],

@@ -9,7 +9,9 @@ import type { AbstractMemory, Region } from '../../../spec/memory.js';
 import { newProcess } from '../../../spec/memory.js';
 import { newDaemon, newThread } from '../../engine/instance.js';
 import type { Locals, SystemState, Thread } from '../../engine/types.js';
+import { claimFrame, firstFreeFrame, newPhysicalMemory } from '../../hw/memory.js';
 import { PTE } from '../../hw/pte.js';
+import { newFifos } from '../../hw/rpcFifo.js';
 import type { Knobs } from './knobs.js';
 import type { Scenario, ScenarioVseg } from './scenario.js';
 import type { AlmosShared, Copy, PageDesc, Process, ThreadDesc, Vseg } from './state.js';
@@ -56,24 +58,14 @@ export function regionOfVseg(v: Vseg, stackOf = -1): Region {
 }
 
 export function initialState(sc: Scenario, knobs: Knobs): SystemState<AlmosShared> {
-  const frames = sc.clusters * sc.framesPerCluster;
-  const page: PageDesc[] = Array.from({ length: frames }, () => ({
-    free: true,
-    forks: 0,
-    refcount: 0,
-    lock: -1,
-  }));
-  const mem: number[][] = Array.from({ length: frames }, () => new Array(sc.wordsPerPage).fill(0));
+  const phys = newPhysicalMemory(sc.clusters, sc.framesPerCluster, sc.wordsPerPage);
+  const { mem, page } = phys;
   const alloc = (cxy: number, content: number[]): number => {
-    for (let i = 0; i < sc.framesPerCluster; i++) {
-      const ppn = cxy * sc.framesPerCluster + i;
-      if ((page[ppn] as PageDesc).free) {
-        page[ppn] = { free: false, forks: 0, refcount: 1, lock: -1 };
-        mem[ppn] = [...content];
-        return ppn;
-      }
-    }
-    throw new Error(`almos init: cluster ${cxy} has no free frame`);
+    const ppn = firstFreeFrame(phys, cxy);
+    if (ppn < 0) throw new Error(`almos init: cluster ${cxy} has no free frame`);
+    claimFrame(phys, ppn, content);
+    (page[ppn] as PageDesc).refcount = 1;
+    return ppn;
   };
   const files = (sc.files ?? []).map((f) => ({ cxy: f.cxy, pages: f.pages.map((p) => alloc(f.cxy, p)) }));
   const spec: AbstractMemory = {
@@ -155,7 +147,7 @@ export function initialState(sc: Scenario, knobs: Knobs): SystemState<AlmosShare
     files,
     proc,
     thread,
-    rpc: Array.from({ length: sc.clusters }, () => []),
+    rpc: newFifos(sc.clusters),
     rpcServers: new Array(sc.clusters).fill(1),
     rpcIdle: new Array(sc.clusters).fill(1),
     rpcs: {},

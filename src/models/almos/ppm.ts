@@ -1,26 +1,18 @@
 /**
  * Physical page manager: allocation and release of one page in a given cluster (ppm_alloc_pages /
  * ppm_free_pages). Local requests are one atomic step of the cluster's allocator (first free frame,
- * zero-filled). Remote ones are RPC_PMEM_GET_PAGES / RPC_PMEM_RELEASE_PAGES in G1 and direct remote
- * accesses in G2. With the `allocFailures` knob, an allocation may fail (ENOMEM, a data choice).
+ * zero-filled: src/hw/memory.ts). Remote ones are RPC_PMEM_GET_PAGES / RPC_PMEM_RELEASE_PAGES in G1
+ * and direct remote accesses in G2. With the `allocFailures` knob, an allocation may fail (ENOMEM, a data choice).
  * Allocated pages sit in `ghost.inFlight` until mapped or freed (noUseAfterFree).
  */
 import type { Procedure } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
-import { ppnHome } from '../../hw/ids.js';
+import { claimFrame, firstFreeFrame, frameHome, releaseFrame } from '../../hw/memory.js';
 import { rpc } from './rpc.js';
 import type { AlmosShared, PageDesc } from './state.js';
 import { clusterPages, here, w } from './util.js';
 
 type P = Procedure<AlmosShared>;
-
-function firstFree(s: AlmosShared, cxy: number): number {
-  for (let i = 0; i < s.framesPerCluster; i++) {
-    const ppn = cxy * s.framesPerCluster + i;
-    if ((s.page[ppn] as PageDesc).free) return ppn;
-  }
-  return -1;
-}
 
 /** Locals in: `cxy`. Returns the PPN, or -1 (ENOMEM). */
 export const ppmAllocPage: P = {
@@ -40,15 +32,14 @@ export const ppmAllocPage: P = {
     alloc: {
       footprint: (s, f) => {
         const cxy = f.locals.cxy as number;
-        const ppn = firstFree(s, cxy);
+        const ppn = firstFreeFrame(s, cxy);
         return [...clusterPages(s, cxy).map(w), ...(ppn >= 0 ? [w(`mem.${ppn}`)] : []), w('ghost.inFlight')];
       },
       run(s, f, ctx) {
         if (s.knobs.allocFailures && ctx.choose(2, 'allocation fails') === 1) return ret(-1);
-        const ppn = firstFree(s, f.locals.cxy as number);
+        const ppn = firstFreeFrame(s, f.locals.cxy as number);
         if (ppn < 0) return ret(-1);
-        s.page[ppn] = { free: false, forks: 0, refcount: 0, lock: -1 };
-        s.mem[ppn] = new Array(s.wordsPerPage).fill(0);
+        claimFrame(s, ppn);
         s.ghost.inFlight.push(ppn);
         return ret(ppn);
       },
@@ -68,7 +59,7 @@ export const ppmFreePage: P = {
     start: {
       footprint: () => [],
       run(s, f, ctx) {
-        const home = ppnHome(f.locals.ppn as number, s.framesPerCluster);
+        const home = frameHome(f.locals.ppn as number, s.framesPerCluster);
         if (s.knobs.generation === 'G1' && home !== here(s, ctx)) {
           return rpc(home, 'PMEM_RELEASE_PAGES', { ppn: f.locals.ppn as number }, 'done');
         }
@@ -81,7 +72,7 @@ export const ppmFreePage: P = {
         const ppn = f.locals.ppn as number;
         const page = s.page[ppn] as PageDesc;
         if (page.free) ctx.fail(`ppmFreePage: page ${ppn} freed twice`);
-        s.page[ppn] = { free: true, forks: 0, refcount: 0, lock: -1 };
+        releaseFrame(s, ppn);
         s.ghost.inFlight = s.ghost.inFlight.filter((p) => p !== ppn);
         return ret();
       },

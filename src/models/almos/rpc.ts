@@ -9,6 +9,7 @@
  */
 import type { Locals, Procedure, Value } from '../../engine/types.js';
 import { asThreadId, block, call, ret } from '../../engine/types.js';
+import { completeRpc, dequeue, enqueue, head, newRpc } from '../../hw/rpcFifo.js';
 import type { AlmosShared, Rpc, RpcKind } from './state.js';
 import { r, w } from './util.js';
 
@@ -49,18 +50,11 @@ export const rpcSend: P = {
       },
       run(s, f, ctx) {
         const id = s.ghost.nextRpc++;
-        const rpc: Rpc = {
-          id,
-          kind: f.locals.kind as RpcKind,
-          client: ctx.tid,
-          args: f.locals.args as Rpc['args'],
-          result: null,
-          done: false,
-        };
+        const rpc: Rpc = newRpc(id, f.locals.kind as RpcKind, ctx.tid, f.locals.args as Rpc['args']);
         s.rpcs[id] = rpc;
         const cxy = f.locals.cxy as number;
         const grow = needsServer(s, cxy);
-        (s.rpc[cxy] as number[]).push(id);
+        enqueue(s.rpc[cxy] as number[], id);
         if (grow) {
           const n = (s.rpcServers[cxy] as number) + 1;
           s.rpcServers[cxy] = n;
@@ -91,17 +85,17 @@ export const rpcServer: P = {
   steps: {
     take: {
       footprint: (s, f) => {
-        const head = (s.rpc[f.locals.cxy as number] as number[])[0];
+        const first = head(s.rpc[f.locals.cxy as number] as number[]);
         return [
           w(`rpc.${f.locals.cxy}`),
           w(`rpcIdle.${f.locals.cxy}`),
-          ...(head === undefined ? [] : [r(`rpcs.${head}`)]),
+          ...(first === undefined ? [] : [r(`rpcs.${first}`)]),
         ];
       },
       guard: (s, f) => (s.rpc[f.locals.cxy as number] as number[]).length > 0,
       run(s, f) {
         const cxy = f.locals.cxy as number;
-        const id = (s.rpc[cxy] as number[]).shift() as number;
+        const id = dequeue(s.rpc[cxy] as number[]) as number;
         s.rpcIdle[cxy] = (s.rpcIdle[cxy] as number) - 1;
         const rpc = s.rpcs[id] as Rpc;
         f.locals.id = id;
@@ -117,8 +111,7 @@ export const rpcServer: P = {
       run(s, f, ctx) {
         const rpc = s.rpcs[f.locals.id as number] as Rpc;
         s.rpcIdle[f.locals.cxy as number] = (s.rpcIdle[f.locals.cxy as number] as number) + 1;
-        rpc.result = (f.locals.result ?? null) as Rpc['result'];
-        rpc.done = true;
+        completeRpc(rpc, (f.locals.result ?? null) as Rpc['result']);
         ctx.wake(asThreadId(rpc.client));
         return 'take';
       },

@@ -6,7 +6,9 @@
  * `proc.<pid>.copy.<cxy>.gptLock`, `rpc.<cxy>`, `rpcs.<id>`, `ghost.<field>`.
  */
 import type { AbstractMemory } from '../../../spec/memory.js';
+import type { PageDesc, PhysicalMemory } from '../../hw/memory.js';
 import type { Pte } from '../../hw/pte.js';
+import type { Rpc as HwRpc } from '../../hw/rpcFifo.js';
 import type { Knobs } from './knobs.js';
 
 export type VsegType = 'CODE' | 'STACK' | 'DATA' | 'ANON' | 'REMOTE' | 'FILE';
@@ -72,14 +74,8 @@ export interface Process {
   alive: boolean;
 }
 
-export interface PageDesc {
-  free: boolean;
-  /** Pending forks: extra holders sharing the page in COW mode. */
-  forks: number;
-  refcount: number;
-  /** busylock protecting `forks`: holder thread or -1. */
-  lock: number;
-}
+/** The page descriptor is hardware data (src/hw/memory.ts); re-exported for the model's users. */
+export type { PageDesc };
 
 /** Kernel thread descriptor: user threads belong to a process; RPC servers have pid -1. */
 export interface ThreadDesc {
@@ -106,13 +102,10 @@ export type RpcKind =
   | 'REMOVE_VSEG'
   | 'CREATE_VSEG';
 
-export interface Rpc {
-  id: number;
+/** An ALMOS RPC descriptor: the hardware one (src/hw/rpcFifo.ts) narrowed to the ALMOS kinds and results. */
+export interface Rpc extends HwRpc {
   kind: RpcKind;
-  client: number;
-  args: { [key: string]: number | string | boolean | null };
   result: number | Vseg | null;
-  done: boolean;
 }
 
 /** A file mapper: pages in the file's cluster (FILE vsegs map them; CODE copies from them). */
@@ -133,19 +126,17 @@ export interface Ghost {
   nextRpc: number;
 }
 
-export interface AlmosShared {
+/**
+ * The physical memory (`clusters`, `framesPerCluster`, `wordsPerPage`, `mem`, `page`: src/hw/memory.ts)
+ * sits at the root, so its footprint paths are `mem.<ppn>` and `page.<ppn>`.
+ */
+export interface AlmosShared extends PhysicalMemory {
   /** Constant during a run. */
   knobs: Knobs;
-  clusters: number;
-  framesPerCluster: number;
-  wordsPerPage: number;
-  /** Frame contents, by PPN. */
-  mem: number[][];
-  page: PageDesc[];
   files: FileMapper[];
   proc: Process[];
   thread: ThreadDesc[];
-  /** RPC FIFO per cluster: request ids, oldest first. */
+  /** RPC FIFO per cluster: request ids, oldest first (src/hw/rpcFifo.ts). */
   rpc: number[][];
   /** RPC server threads per cluster, and how many of them wait for a request. */
   rpcServers: number[];

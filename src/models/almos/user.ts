@@ -3,12 +3,15 @@
  * goes through the MMU of its core (`mmuAccess`), which translates through the GPT copy of the
  * thread's cluster and raises the exception that dispatches to the kernel handlers, as on the real
  * machine: unmapped -> handlePageFault; write to a mapped COW page -> handleCow; write to a mapped
- * read-only page -> user error. NON_FATAL retries the access; USER_ERROR (or ENOMEM) kills the thread;
- * KERNEL_PANIC stops it and is recorded for `noKernelPanic`.
+ * read-only page -> user error (the permission check is src/hw/mmu.ts `translate`). NON_FATAL retries
+ * the access; USER_ERROR (or ENOMEM) kills the thread; KERNEL_PANIC stops it and is recorded for
+ * `noKernelPanic`.
  */
 import type { Locals, Procedure } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
-import { isMapped, PTE, type Pte } from '../../hw/pte.js';
+import { readWord, writeWord } from '../../hw/memory.js';
+import { splitVa, translate } from '../../hw/mmu.js';
+import { isMapped, type Pte } from '../../hw/pte.js';
 import { accessFootprint, checkAccess } from './refinement.js';
 import type { Op } from './scenario.js';
 import type { AlmosShared } from './state.js';
@@ -70,7 +73,8 @@ export const userMain: P = {
   },
 };
 
-function translate(s: AlmosShared, pid: number, cxy: number, vpn: number): Pte | undefined {
+/** The MMU's page-table walk: the entry of `vpn` in the GPT copy of cluster `cxy`. */
+function walk(s: AlmosShared, pid: number, cxy: number, vpn: number): Pte | undefined {
   return copyIn(s, pid, cxy).gpt[vpn];
 }
 
@@ -82,8 +86,8 @@ export const mmuAccess: P = {
     translate: {
       footprint: (s, f, tid) => {
         const t = s.thread[tid] as { pid: number; cxy: number };
-        const vpn = Math.floor((f.locals.va as number) / s.wordsPerPage);
-        const pte = translate(s, t.pid, t.cxy, vpn);
+        const { vpn } = splitVa(f.locals.va as number, s.wordsPerPage);
+        const pte = walk(s, t.pid, t.cxy, vpn);
         const mem = isMapped(pte) ? [{ obj: `mem.${pte.ppn}`, write: f.locals.write === true }] : [];
         return [r(ptePath(t.pid, t.cxy, vpn)), ...mem, ...accessFootprint(s, t.pid)];
       },
@@ -92,22 +96,20 @@ export const mmuAccess: P = {
         const cxy = here(s, ctx);
         const va = f.locals.va as number;
         const write = f.locals.write === true;
-        const vpn = Math.floor(va / s.wordsPerPage);
-        const offset = va % s.wordsPerPage;
-        const pte = translate(s, pid, cxy, vpn);
-        if (!isMapped(pte)) return call(handler(s, 'fault'), { pid, vpn }, 'afterException', 'result');
-        if (write && (pte.attr & PTE.WRITABLE) === 0) {
-          if ((pte.attr & PTE.COW) !== 0)
-            return call(handler(s, 'cow'), { pid, vpn }, 'afterException', 'result');
+        const { vpn, offset } = splitVa(va, s.wordsPerPage);
+        const tr = translate(walk(s, pid, cxy, vpn), write);
+        if (tr.kind === 'fault') {
+          if (tr.cause === 'unmapped')
+            return call(handler(s, 'fault'), { pid, vpn }, 'afterException', 'result');
+          if (tr.cause === 'cow') return call(handler(s, 'cow'), { pid, vpn }, 'afterException', 'result');
           f.locals.result = 'USER_ERROR';
           return 'afterException';
         }
-        const frame = s.mem[pte.ppn] as number[];
         if (write) {
-          frame[offset] = f.locals.value as number;
+          writeWord(s, tr.ppn, offset, f.locals.value as number);
           checkAccess(s, pid, va, true, f.locals.value as number, { kind: 'stored' });
         } else {
-          checkAccess(s, pid, va, false, 0, { kind: 'value', value: frame[offset] as number });
+          checkAccess(s, pid, va, false, 0, { kind: 'value', value: readWord(s, tr.ppn, offset) });
         }
         return ret(0);
       },

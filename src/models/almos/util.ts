@@ -3,6 +3,7 @@
  * thread's cluster and process, copy lookup, footprint builders, vseg lookup.
  */
 import type { Access, StepCtx } from '../../engine/types.js';
+import { clusterFramePaths } from '../../hw/memory.js';
 import type { AlmosShared, Copy, Process, ThreadDesc, Vseg } from './state.js';
 
 /** The object at a dotted path of the shared state (locks are named by their path). */
@@ -58,8 +59,4 @@ export function placement(s: AlmosShared, vseg: Vseg, vpn: number, local: number
 }
 
 /** Paths of every page descriptor of cluster `cxy` (what the allocator scans). */
-export function clusterPages(s: AlmosShared, cxy: number): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < s.framesPerCluster; i++) out.push(`page.${cxy * s.framesPerCluster + i}`);
-  return out;
-}
+export const clusterPages = (s: AlmosShared, cxy: number): string[] => clusterFramePaths(s, cxy);
