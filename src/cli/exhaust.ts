@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { HarnessError, UsageError } from '../engine/errors.js';
 import { defaultSearchOptions, type SearchOptions, search } from '../engine/search/index.js';
 import { recordFinding } from './finding.js';
-import { intFlag, modelAndSettings } from './flags.js';
+import { intFlag, modelAndSettings, targetOptions } from './flags.js';
 import { exitCode, type Io } from './io.js';
 import { printReport } from './report.js';
 import { loadTarget, showConfig } from './target.js';
@@ -21,9 +21,7 @@ export function exhaust(args: string[], io: Io): number {
     strict: true,
     allowPositionals: false,
     options: {
-      model: { type: 'string' },
-      scenario: { type: 'string' },
-      set: { type: 'string', multiple: true },
+      ...targetOptions,
       bfs: { type: 'boolean', default: false },
       dfs: { type: 'boolean', default: false },
       por: { type: 'boolean', default: false },

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { runCampaign } from '../engine/campaign.js';
 import { makeScheduler } from '../engine/schedulers/index.js';
 import { recordFinding } from './finding.js';
-import { intFlag, modelAndSettings, seedRange } from './flags.js';
+import { intFlag, modelAndSettings, seedRange, targetOptions } from './flags.js';
 import { exitCode, type Io } from './io.js';
 import { printReport } from './report.js';
 import { loadTarget, showConfig } from './target.js';
@@ -22,9 +22,7 @@ export function explore(args: string[], io: Io): number {
     strict: true,
     allowPositionals: false,
     options: {
-      model: { type: 'string' },
-      scenario: { type: 'string' },
-      set: { type: 'string', multiple: true },
+      ...targetOptions,
       scheduler: { type: 'string', default: 'portfolio' },
       runs: { type: 'string' },
       seed: { type: 'string' },

@@ -63,3 +63,10 @@ export function modelAndSettings(
   const modelName = values.model ?? (values.scenario !== undefined ? 'almos' : undefined);
   return { modelName: requiredFlag(command, 'model', modelName), settings };
 }
+
+/** The flags naming what to check, shared by explore and exhaust (read by `modelAndSettings`). */
+export const targetOptions = {
+  model: { type: 'string' },
+  scenario: { type: 'string' },
+  set: { type: 'string', multiple: true },
+} as const;

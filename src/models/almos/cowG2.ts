@@ -17,29 +17,20 @@
  */
 import type { Procedure } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
-import { isMapped, PTE, type Pte } from '../../hw/pte.js';
+import { isMapped, PTE } from '../../hw/pte.js';
 import { cowAttr } from './cow.js';
+import { afterUpdateTo, type CowFrame, corrected, gcxy, old, oldLock, pid, vpn, vseg } from './cowLocals.js';
 import { replacePte, replacePteFootprint } from './globalUpdatePte.js';
-import type { AlmosShared, PageDesc, Vseg } from './state.js';
+import type { AlmosShared, PageDesc } from './state.js';
 import { isPublic } from './state.js';
 import { gptPath, here, placement, proc, r, w } from './util.js';
 
 type P = Procedure<AlmosShared>;
-type F = { locals: { [k: string]: unknown } };
+type F = CowFrame;
 
-const pid = (f: F) => f.locals.pid as number;
-const vpn = (f: F) => f.locals.vpn as number;
-const vseg = (f: F) => f.locals.vseg as unknown as Vseg;
-/** The cluster of G: gpt(L) for a private vseg, gpt(R) for a public one (set in `lockPte`). */
-const gcxy = (f: F) => f.locals.gcxy as number;
-const old = (f: F) => f.locals.old as unknown as Pte;
-const oldLock = (f: F) => `page.${old(f).ppn}.lock`;
 const unlockG = (f: F, next: string) =>
   call('unlockPte', { gpt: gptPath(pid(f), gcxy(f)), vpn: vpn(f) }, next);
-const corrected = (s: AlmosShared) => s.knobs.cowProtocol === 'decrementAfterUpdate';
-/** After step 5: `settle` on the corrected copy path (the documented path has no such step). */
-const afterUpdate = (s: AlmosShared, f: F) =>
-  corrected(s) && f.locals.ppn !== old(f).ppn ? 'settle' : 'done';
+const afterUpdate = (s: AlmosShared, f: F) => afterUpdateTo(s, f, 'done');
 
 export const handleCowG2: P = {
   name: 'handleCowG2',
