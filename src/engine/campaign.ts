@@ -39,9 +39,15 @@ export function runCampaign<S>(
 
 /** Re-executes recorded decisions with tracing on. Throws ReplayDivergence if they do not fit. */
 export function replayDecisions<S>(inst: Instance<S>, decisions: readonly number[]): Execution<S> {
-  // The step budget is the number of recorded thread picks: a recorded livelock stops at the same step.
+  // The step budget is the number of recorded thread picks: a recorded livelock stops at the same step,
+  // and a run that ends by closing a non-progress cycle (a search's livelock) is reported as that cycle.
   const maxSteps = decisions.filter((d) => d % 2 === 0).length;
-  return execute(inst, replayScheduler(decisions), 0, { maxSteps, checkInvariants: true, trace: true });
+  return execute(inst, replayScheduler(decisions), 0, {
+    maxSteps,
+    checkInvariants: true,
+    trace: true,
+    cycles: true,
+  });
 }
 
 export interface ReportInput {

@@ -1,10 +1,12 @@
 /**
  * Runs one execution of a model instance under a scheduler: pick an enabled thread, run its next
  * atomic step, check invariants; detect deadlock (nothing enabled, not all done) and livelock (step
- * budget). Records the decisions (enough to replay) and, when asked, a full trace whose entries carry
+ * budget; with `cycles`, the non-progress cycle the run closed at the budget). Records the decisions (enough to replay) and, when asked, a full trace whose entries carry
  * the state changes of each step, validated against the declared footprints.
  * Decision encoding: thread pick = 2*tid, data choice = 2*value+1.
  */
+
+import { CycleWatch } from './cycleWatch.js';
 import { HarnessError, ModelFailure } from './errors.js';
 import { formatAccesses, validateFootprint } from './footprint.js';
 import type { Instance } from './instance.js';
@@ -21,6 +23,11 @@ export interface ExecOptions {
   readonly checkInvariants: boolean;
   /** Record a full trace with state changes (slow; used to report and replay). */
   readonly trace: boolean;
+  /**
+   * At the step budget, report a non-progress cycle the run closed (cycleWatch.ts) instead of the
+   * budget (slow: fingerprints every state; replay uses it).
+   */
+  readonly cycles?: boolean;
 }
 
 export interface Execution<S> {
@@ -55,6 +62,7 @@ export function execute<S>(
   let current: ThreadId | null = null;
   let steps = 0;
   let violation: Violation | null = null;
+  const cycles = opts.cycles === true ? new CycleWatch(inst) : null;
   if (opts.checkInvariants) {
     const v = inst.checkAfterStep(state);
     if (v) violation = { kind: 'invariant', ...v, step: 0 };
@@ -64,8 +72,9 @@ export function execute<S>(
       if (!inst.allDone(state)) violation = deadlock(inst, state, steps);
       break;
     }
+    cycles?.visit(state, enabled);
     if (steps >= opts.maxSteps) {
-      violation = {
+      violation = cycles?.closing(state) ?? {
         kind: 'livelock',
         name: 'livelock',
         message: `step budget of ${opts.maxSteps} exhausted`,
@@ -77,6 +86,7 @@ export function execute<S>(
     if (!enabled.includes(tid))
       throw new HarnessError(`scheduler ${scheduler.name} picked thread ${tid}, not enabled`);
     decisions.push(2 * tid);
+    cycles?.step(state, tid);
     current = tid;
     const before = trace ? cloneValue(state) : null;
     const footprint = trace || skipByFootprint ? inst.footprint(state, tid) : null;

@@ -98,6 +98,11 @@ export interface Step<S> {
   footprint?: (shared: S, frame: Frame, tid: ThreadId) => readonly Access[];
   /** The thread cannot take this step while the guard is false (an await). Reads only. */
   guard?: (shared: S, frame: Frame) => boolean;
+  /**
+   * Taking this step is progress (SPIN's progress label): exhaustive search reports as `livelock` a
+   * reachable cycle none of whose steps is a progress step (search/cycles.ts).
+   */
+  progress?: true;
   run(shared: S, frame: Frame, ctx: StepCtx): StepResult;
 }
 
