@@ -1,13 +1,17 @@
 /**
  * Breadth-first exhaustive search with a visited set of 64-bit fingerprints. Level order makes the
  * first violation found a shortest counterexample (fewest steps). Per stored state it keeps a parent
- * index and a transition id; the counterexample's decisions are rebuilt from that chain.
+ * index and a transition id; the counterexample's decisions are rebuilt from that chain. Unless
+ * `livelock` is 'off' it also stores every transition among stored states (cycleGraph.ts) and, when
+ * no safety violation was found (pass or budget hit), reports a non-progress cycle (cycleWitness.ts).
  */
 import { UsageError } from '../errors.js';
 import type { Instance } from '../instance.js';
-import type { ThreadId } from '../types.js';
+import type { Thread, ThreadId } from '../types.js';
 import { countObjects } from '../value.js';
 import type { Violation } from '../violation.js';
+import { TransitionGraph } from './cycleGraph.js';
+import { checkLivelock } from './cycleWitness.js';
 import { boundedChoices, memoObjectsMin, nodeFingerprint, type SearchNode } from './node.js';
 import { forEachSuccessor } from './successors.js';
 import { type SearchOptions, type SearchResult, searchResult } from './types.js';
@@ -23,6 +27,7 @@ export function bfs<S>(inst: Instance<S>, opts: SearchOptions): SearchResult {
   const via = new IntColumn();
   const transitionIds = new Map<string, number>();
   const transitionList: number[][] = [];
+  const graph = (opts.livelock ?? 'fair') === 'off' ? null : new TransitionGraph(true);
   const fp = new Uint32Array(2);
   let transitions = 0;
   let maxDepth = 0;
@@ -34,19 +39,31 @@ export function bfs<S>(inst: Instance<S>, opts: SearchOptions): SearchResult {
       parts.push(transitionList[via.at(i)] as number[]);
     return parts.reverse().flat();
   };
-  const result = (violation: Violation | null, decisions: number[] | null): SearchResult =>
+  const result = (
+    violation: Violation | null,
+    decisions: number[] | null,
+    cycleStart: number | null = null,
+  ): SearchResult =>
     searchResult(
       {
         states: table.size,
         transitions,
         maxDepth,
         ms: now() - t0,
-        visitedBytes: table.bytes + parent.bytes + via.bytes,
+        visitedBytes: table.bytes + parent.bytes + via.bytes + (graph?.bytes ?? 0),
         incompleteReason,
       },
       violation,
       decisions,
+      cycleStart,
     );
+  /** The verdict of a search that found no safety violation: a livelock, or pass/incomplete. */
+  const finish = (): SearchResult => {
+    const livelock = graph === null ? null : checkLivelock(inst, { graph, table, memo }, opts);
+    return livelock === null || livelock === 'unfairOnly'
+      ? result(null, null)
+      : result(livelock.violation, livelock.decisions, livelock.cycleStart);
+  };
   const internTransition = (decisions: number[]): number => {
     const key = decisions.join(',');
     let id = transitionIds.get(key);
@@ -87,7 +104,14 @@ export function bfs<S>(inst: Instance<S>, opts: SearchOptions): SearchResult {
         continue;
       }
       let found: { v: Violation; d: number[] } | null = null;
-      for (const [tid, preemptions] of boundedChoices(enabled, node, opts.preemptionBound)) {
+      const choices = boundedChoices(enabled, node, opts.preemptionBound);
+      // A step taken once every non-daemon thread is done counts as progress (an idle daemon loop).
+      const idle = graph !== null && inst.allDone(node.state);
+      if (graph !== null && choices.length < enabled.length) {
+        for (const u of enabled) if (!choices.some(([t]) => t === u)) graph.add(index, -1, u, false);
+      }
+      for (const [tid, preemptions] of choices) {
+        const progress = idle || inst.nextStep(node.state.threads[tid] as Thread).progress === true;
         const stop = forEachSuccessor(
           inst,
           node.state,
@@ -103,7 +127,9 @@ export function bfs<S>(inst: Instance<S>, opts: SearchOptions): SearchResult {
             }
             const child: SearchNode<S> = { state, last: tid, preemptions };
             nodeFingerprint(child, bounded, fp, memo);
-            if (table.get(fp) !== -1) return false;
+            const known = table.get(fp);
+            graph?.add(index, known === -1 ? table.size : known, tid, progress);
+            if (known !== -1) return false;
             const childIndex = table.size;
             table.add(fp, childIndex);
             parent.push(index);
@@ -128,11 +154,11 @@ export function bfs<S>(inst: Instance<S>, opts: SearchOptions): SearchResult {
       }
       if (table.size >= opts.maxStates) {
         incompleteReason = `state budget ${opts.maxStates} reached`;
-        return result(null, null);
+        return finish();
       }
     }
     frontier = next;
     frontierIndex = nextIndex;
   }
-  return result(null, null);
+  return finish();
 }

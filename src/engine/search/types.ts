@@ -1,7 +1,8 @@
 /**
  * Exhaustive search options and results. BFS finds a shortest counterexample; DFS optionally applies
- * partial-order reduction (persistent sets from footprints) and a preemption bound. Counterexamples are
- * decision lists (executor encoding) so they replay like any random run.
+ * partial-order reduction (persistent sets from footprints) and a preemption bound. Both then look for
+ * non-progress cycles (livelock) in the graph of stored states. Counterexamples are decision lists
+ * (executor encoding) so they replay like any random run.
  */
 import type { Violation } from '../violation.js';
 
@@ -20,6 +21,13 @@ export interface SearchOptions {
    * whole shared state (slower; a cross-check of the footprints).
    */
   readonly copyOnWrite?: boolean;
+  /**
+   * Non-progress cycle detection after the search (cycles.ts): 'fair' (default) reports a cycle none
+   * of whose steps is a progress step only when it is weakly fair (every thread enabled in all of its
+   * states takes a step in it); 'any' reports every such cycle (SPIN without -f); 'off' skips it and
+   * stores no transitions.
+   */
+  readonly livelock?: 'fair' | 'any' | 'off';
   /** Clock in ms, injected by the CLI or bench (the engine itself never reads a clock). */
   readonly now?: () => number;
 }
@@ -37,6 +45,8 @@ export interface SearchResult {
   readonly violation: Violation | null;
   /** Decisions of the counterexample (replayable), when a violation was found. */
   readonly decisions: readonly number[] | null;
+  /** For a livelock: the index in `decisions` where one turn of the cycle starts, else null. */
+  readonly cycleStart: number | null;
   /** Distinct states stored in the visited set. */
   readonly states: number;
   /** Transitions executed (successor computations, including those reaching known states). */
@@ -44,12 +54,14 @@ export interface SearchResult {
   readonly maxDepth: number;
   /** Elapsed time when a clock was given, else 0. */
   readonly ms: number;
-  /** Bytes of the visited set (fingerprints, parents, transitions) per stored state. */
+  /** Bytes of the visited set (fingerprints, parents, transitions, stored graph) per stored state. */
   readonly bytesPerState: number;
   /** Upper estimate of the probability that two distinct states shared a 64-bit fingerprint. */
   readonly collisionProbability: number;
   /** Why the verdict is 'incomplete' (budget hit), else null. */
   readonly incompleteReason: string | null;
+  /** Something the user should know about how the verdict was reached (a fallback), else null. */
+  readonly note: string | null;
 }
 
 /** Counters a search keeps while it runs, turned into a SearchResult by `searchResult`. */
@@ -67,12 +79,14 @@ export function searchResult(
   stats: SearchStats,
   violation: Violation | null,
   decisions: number[] | null,
+  cycleStart: number | null = null,
 ): SearchResult {
   const n = stats.states;
   return {
     verdict: violation ? 'violation' : stats.incompleteReason ? 'incomplete' : 'pass',
     violation,
     decisions,
+    cycleStart,
     states: n,
     transitions: stats.transitions,
     maxDepth: stats.maxDepth,
@@ -81,5 +95,6 @@ export function searchResult(
     // Upper estimate of a collision among n distinct 64-bit fingerprints: n(n-1)/2 / 2^64.
     collisionProbability: Math.min(1, (n * (n - 1)) / 2 / 2 ** 64),
     incompleteReason: stats.incompleteReason,
+    note: null,
   };
 }
