@@ -6,6 +6,7 @@ import { lockInversion } from './examples/lockInversion.js';
 import { lostUpdate } from './examples/lostUpdate.js';
 import { mutexCounter } from './examples/mutexCounter.js';
 import { peterson, petersonBroken } from './examples/peterson.js';
+import { politeBackoff } from './examples/politeBackoff.js';
 
 export const models: readonly AnyModel[] = [
   almosModel,
@@ -14,6 +15,7 @@ export const models: readonly AnyModel[] = [
   peterson,
   petersonBroken,
   lockInversion,
+  politeBackoff,
 ];
 
 export function findModel(name: string): AnyModel {

@@ -100,6 +100,27 @@ export const manifest: readonly ManifestRow[] = [
     small: true,
     note: 'both threads take a then b: the lock order removes the deadlock',
   },
+  {
+    name: 'polite-backoff',
+    model: 'polite-backoff',
+    config: { rounds: 1, dekker: false },
+    expected: 'violation:livelock',
+    runs: 0,
+    small: true,
+    maxStates: 10_000,
+    shortest: 6,
+    note: 'both raise, both see the other, both back off, forever: a weakly fair non-progress cycle (search only: random runs break the symmetry)',
+  },
+  {
+    name: 'polite-backoff-dekker',
+    model: 'polite-backoff',
+    config: { rounds: 2, dekker: true },
+    expected: 'pass',
+    runs: 0,
+    small: true,
+    maxStates: 10_000,
+    note: "Dekker's turn: the only non-progress cycles starve an enabled thread (not weakly fair; PCT runs hit the step budget there)",
+  },
 ];
 
 /** The model checking only the named invariants (a manifest row's `invariants`). */

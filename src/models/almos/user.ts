@@ -26,6 +26,7 @@ export const userMain: P = {
   entry: 'next',
   steps: {
     next: {
+      progress: true, // the previous operation completed: progress for livelock detection
       footprint: (s, _f, tid) => [
         r(`proc.${(s.thread[tid] as { pid: number }).pid}.alive`),
         w(`thread.${tid}.inOp`),

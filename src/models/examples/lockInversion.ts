@@ -34,6 +34,7 @@ const twoLocks: Procedure<LockInversionShared> = {
       },
     },
     lockSecond: {
+      progress: true,
       footprint: (_s, f) => writeLock(second(f)),
       guard: (s, f) => s.lock[second(f)] === lockFree,
       run(s, f, ctx) {

@@ -27,6 +27,7 @@ const increment: Procedure<LostUpdateShared> = {
       },
     },
     store: {
+      progress: true,
       footprint: () => writeX,
       run(s, f) {
         s.x = (f.locals.v as number) + 1;

@@ -59,6 +59,7 @@ const increment: Procedure<MutexCounterShared> = {
       },
     },
     store: {
+      progress: true,
       footprint: () => writeCounter,
       run(s, f) {
         s.counter = (f.locals.v as number) + 1;

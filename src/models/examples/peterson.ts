@@ -54,6 +54,7 @@ function entryProtocol(turnFirst: boolean): Procedure<PetersonShared> {
         run: () => 'enterCs',
       },
       enterCs: {
+        progress: true,
         footprint: () => writeInCs,
         run(s) {
           s.inCs++;
