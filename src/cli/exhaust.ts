@@ -2,7 +2,9 @@
  * `mmcheck exhaust`: exhaustive search of one small configuration, breadth-first (shortest
  * counterexample, the default) or depth-first with optional partial-order reduction, optionally
  * preemption-bounded. Exit 0 on 'pass' or 'incomplete' (budget hit, reason printed), 1 on a violation
- * (report printed, failure file written with seed 0 and run 0), 2 on bad flags.
+ * (report printed, failure file written with seed 0 and run 0), 2 on bad flags. `--livelock fair|any|off`
+ * selects non-progress cycle detection (weakly fair cycles only, every cycle, none); a livelock prints
+ * its prefix and cycle lengths, and its failure file replays prefix + one turn of the cycle.
  */
 import { parseArgs } from 'node:util';
 import { HarnessError, UsageError } from '../engine/errors.js';
@@ -28,11 +30,15 @@ export function exhaust(args: string[], io: Io): number {
       preemptions: { type: 'string' },
       'max-states': { type: 'string' },
       'max-depth': { type: 'string' },
+      livelock: { type: 'string', default: 'fair' },
       json: { type: 'boolean', default: false },
     },
   });
   if (values.bfs && values.dfs) throw new UsageError('exhaust: --bfs and --dfs are exclusive');
   if (values.por && !values.dfs) throw new UsageError('exhaust: --por requires --dfs');
+  const livelock = values.livelock;
+  if (livelock !== 'fair' && livelock !== 'any' && livelock !== 'off')
+    throw new UsageError(`exhaust: --livelock must be fair, any or off (got '${livelock}')`);
   const opts: SearchOptions = {
     strategy: values.dfs ? 'dfs' : 'bfs',
     por: values.por,
@@ -40,6 +46,7 @@ export function exhaust(args: string[], io: Io): number {
       values.preemptions === undefined ? null : intFlag('preemptions', values.preemptions, 0, 0, maxInt),
     maxStates: intFlag('max-states', values['max-states'], defaultSearchOptions.maxStates, 1, maxInt),
     maxDepth: intFlag('max-depth', values['max-depth'], defaultSearchOptions.maxDepth, 1, maxInt),
+    livelock,
     now: () => io.now(),
   };
   const { modelName, settings } = modelAndSettings('exhaust', values, io.cwd);
@@ -80,6 +87,9 @@ export function exhaust(args: string[], io: Io): number {
         bytesPerState: r.bytesPerState,
         collisionProbability: r.collisionProbability,
         incompleteReason: r.incompleteReason,
+        note: r.note,
+        cycle: r.violation?.cycle ?? null,
+        cycleStart: r.cycleStart,
         replay: finding ? finding.report.replay : null,
         ...(finding ? { failureFile: finding.file } : {}),
       }),
@@ -95,6 +105,12 @@ export function exhaust(args: string[], io: Io): number {
   io.out(`  bytes/state:  ${r.bytesPerState.toFixed(1)}`);
   io.out(`  collision p:  ${r.collisionProbability.toExponential(2)}`);
   io.out(`  verdict:      ${r.verdict}${r.incompleteReason ? ` (${r.incompleteReason})` : ''}`);
+  if (r.note !== null) io.out(`  note:         ${r.note}`);
+  const cycle = r.violation?.cycle;
+  if (cycle !== undefined)
+    io.out(
+      `  livelock:     a prefix of ${cycle.prefix} steps, then a cycle of ${cycle.length} (steps #${cycle.prefix + 1}-#${cycle.prefix + cycle.length}, decisions from index ${r.cycleStart}) back to the state after the prefix`,
+    );
   if (finding) printReport(io, finding.report, finding.file);
   return finding ? exitCode.violation : exitCode.ok;
 }

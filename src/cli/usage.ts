@@ -10,7 +10,7 @@ export const usageLines: readonly string[] = [
   '      [--seed S (1)] [--max-steps N (100000)] [--pct-depth D (3)] [--json]',
   '  exhaust --model NAME   exhaustive search of a small configuration',
   '      [--set key=value ...] [--bfs (default) | --dfs [--por]] [--preemptions K]',
-  '      [--max-states N] [--max-depth N] [--json]',
+  '      [--max-states N] [--max-depth N] [--livelock fair (default)|any|off] [--json]',
   '  replay FILE|STRING     re-execute a failure file or a `mm1:...` replay string [--json]',
   '  check [ROW|all]        run manifest rows and compare with their expectation [--json]',
   '  help                   this text',
