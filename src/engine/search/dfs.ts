@@ -127,9 +127,10 @@ export function dfs<S>(inst: Instance<S>, opts: SearchOptions): SearchResult {
     let todo = all;
     let reduced = false;
     if (opts.por) {
-      const p = persistentSet(inst, node.state, enabled, reads);
       // A progress step is visible for the cycle check: a set holding one is not used.
-      if (p !== null && !(graph !== null && p.some((u) => progressStep(node, u)))) {
+      const visible = graph === null ? undefined : (u: ThreadId) => progressStep(node, u);
+      const p = persistentSet(inst, node.state, enabled, reads, visible);
+      if (p !== null) {
         todo = all.filter(([u]) => p.includes(u));
         reduced = todo.length < all.length;
       }

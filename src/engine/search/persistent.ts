@@ -8,7 +8,8 @@
  * Threads without `mayAccess` may touch anything. A step without a declared footprint conflicts with
  * everything. The enabled threads of T form a persistent set; it is used only when every one of their
  * next steps is invisible (writes nothing an invariant reads; an invariant without `reads` reads
- * everything). The cycle proviso (C3) is applied by the DFS.
+ * everything; and, when `visible` says so, is no progress step). The cycle proviso (C3) is applied by
+ * the DFS.
  */
 import { conflicts, writesAny } from '../footprint.js';
 import type { Instance } from '../instance.js';
@@ -48,12 +49,16 @@ function writesTo(future: readonly Access[], reads: readonly Access[]): boolean 
   );
 }
 
-/** The smallest persistent set found (enabled thread ids), or null to expand everything. */
+/**
+ * The smallest persistent set found (enabled thread ids), or null to expand everything. `visible`:
+ * threads whose next step is visible besides invariant reads (progress steps, for the cycle check).
+ */
 export function persistentSet<S>(
   inst: Instance<S>,
   state: SystemState<S>,
   enabled: readonly ThreadId[],
   reads: readonly string[] | null,
+  visible: (tid: ThreadId) => boolean = () => false,
 ): ThreadId[] | null {
   if (enabled.length <= 1 || reads === null) return null;
   const live = state.threads.filter((t) => t.stack.length > 0).map((t) => t.id);
@@ -68,7 +73,7 @@ export function persistentSet<S>(
     const t = closure(seed, live, enabled, future, next);
     if (t === null) continue;
     const members = enabled.filter((u) => t.has(u));
-    if (members.some((u) => writesAny(next.get(u) as readonly Access[], reads))) continue;
+    if (members.some((u) => visible(u) || writesAny(next.get(u) as readonly Access[], reads))) continue;
     if (best === null || members.length < best.length) best = members;
     if (best.length === 1) break;
   }
