@@ -14,14 +14,14 @@ import { describe, expect, it } from 'vitest';
 import { replayDecisions } from '../../src/engine/campaign.js';
 import { resolveConfig } from '../../src/engine/config.js';
 import { execute } from '../../src/engine/executor.js';
-import { Instance, newDaemon, newThread } from '../../src/engine/instance.js';
+import { Instance } from '../../src/engine/instance.js';
 import { replayScheduler } from '../../src/engine/schedulers/replay.js';
 import { defaultSearchOptions, search } from '../../src/engine/search/index.js';
 import type { SearchOptions, SearchResult } from '../../src/engine/search/types.js';
-import type { AnyModel, Config, Model, Procedure } from '../../src/engine/types.js';
-import { ret } from '../../src/engine/types.js';
+import type { AnyModel, Config } from '../../src/engine/types.js';
 import { fingerprint } from '../../src/engine/value.js';
 import { findModel, models } from '../../src/models/index.js';
+import { idleModel, independent, spinFlag, toggler } from './livelockModels.js';
 
 const instance = (m: AnyModel, config: Config = {}) => new Instance(m, resolveConfig(m, config));
 const polite = (config: Config = {}) => instance(findModel('polite-backoff'), config);
@@ -103,53 +103,6 @@ describe("fairness: Dekker's turn starves only an enabled thread", () => {
   });
 });
 
-// spin-flag: T0 busy-waits (no guard) for a flag that T1, always enabled until it runs, sets.
-type FlagShared = { flag: boolean; done: number };
-const spinWait: Procedure<FlagShared> = {
-  name: 'spinWait',
-  entry: 'spin',
-  steps: {
-    spin: { footprint: () => [{ obj: 'flag', write: false }], run: (s) => (s.flag ? 'leave' : 'spin') },
-    leave: {
-      progress: true,
-      footprint: () => [{ obj: 'done', write: true }],
-      run(s) {
-        s.done++;
-        return ret();
-      },
-    },
-  },
-};
-const setFlag: Procedure<FlagShared> = {
-  name: 'setFlag',
-  entry: 'set',
-  steps: {
-    set: {
-      footprint: () => [{ obj: 'flag', write: true }],
-      run(s) {
-        s.flag = true;
-        return ret();
-      },
-    },
-  },
-};
-const spinFlag: Model<FlagShared, Config> = {
-  name: 'spin-flag',
-  summary: 'a spin wait on a flag set by an enabled thread',
-  params: {},
-  defaultConfig: {},
-  init: () => ({
-    shared: { flag: false, done: 0 },
-    threads: [newThread(0, 'spinner', spinWait), newThread(1, 'setter', setFlag)],
-  }),
-  procedures: { spinWait, setFlag },
-  invariants: () => [],
-  mayAccess: () => [
-    { obj: 'flag', write: true },
-    { obj: 'done', write: true },
-  ],
-};
-
 describe('fairness: a spin wait on a flag that an enabled thread sets', () => {
   it.each(strategies)('%s: no livelock under weak fairness, a one-step cycle without it', (_name, o) => {
     const i = instance(spinFlag);
@@ -160,69 +113,6 @@ describe('fairness: a spin wait on a flag that an enabled thread sets', () => {
     expectReplayableCycle(i, any);
   });
 });
-
-// A thread that is disabled infinitely often does not make a cycle unfair: T0 awaits a lowered flag,
-// T1 raises and lowers it forever (weakly fair; only strong fairness would exclude it).
-type ToggleShared = { flag: boolean; entered: number };
-const awaitLowered: Procedure<ToggleShared> = {
-  name: 'awaitLowered',
-  entry: 'enter',
-  steps: {
-    enter: {
-      progress: true,
-      footprint: () => [
-        { obj: 'flag', write: false },
-        { obj: 'entered', write: true },
-      ],
-      guard: (s) => !s.flag,
-      run(s) {
-        s.entered++;
-        return ret();
-      },
-    },
-  },
-};
-const toggle: Procedure<ToggleShared> = {
-  name: 'toggle',
-  entry: 'raise',
-  steps: {
-    raise: {
-      footprint: () => [{ obj: 'flag', write: true }],
-      run(s) {
-        s.flag = true;
-        return 'lower';
-      },
-    },
-    lower: {
-      footprint: () => [{ obj: 'flag', write: true }],
-      run(s) {
-        s.flag = false;
-        return 'raise';
-      },
-    },
-  },
-};
-const toggler: Model<ToggleShared, Config> = {
-  name: 'toggler',
-  summary: 'a thread enabled only intermittently',
-  params: {},
-  defaultConfig: {},
-  init: () => ({
-    shared: { flag: false, entered: 0 },
-    threads: [newThread(0, 'waiter', awaitLowered), newThread(1, 'toggler', toggle)],
-  }),
-  procedures: { awaitLowered, toggle },
-  invariants: () => [],
-  mayAccess: (st, tid) =>
-    tid === 0
-      ? st.threads[0]?.stack.length
-        ? [
-            { obj: 'flag', write: false },
-            { obj: 'entered', write: true },
-          ]
-        : []
-      : [{ obj: 'flag', write: true }],
-};
 
 describe('fairness: a thread disabled in some state of the cycle', () => {
   it.each(strategies)('%s reports the weakly fair cycle through a state where it is disabled', (_name, o) => {
@@ -235,50 +125,6 @@ describe('fairness: a thread disabled in some state of the cycle', () => {
     expect(cycle).toContain(2);
   });
 });
-
-// An idle daemon: once the client is done, the server is enabled and loops forever.
-type IdleShared = { started: boolean; polls: number };
-const client: Procedure<IdleShared> = {
-  name: 'client',
-  entry: 'start',
-  steps: {
-    start: {
-      footprint: () => [{ obj: 'started', write: true }],
-      run(s) {
-        s.started = true;
-        return ret();
-      },
-    },
-  },
-};
-const server: Procedure<IdleShared> = {
-  name: 'server',
-  entry: 'poll',
-  steps: {
-    poll: {
-      footprint: () => [{ obj: 'started', write: false }],
-      guard: (s) => s.started,
-      run: () => 'poll',
-    },
-  },
-};
-function idleModel(daemon: boolean): Model<IdleShared, Config> {
-  return {
-    name: 'idle-server',
-    summary: 'a server polling after its only client finished',
-    params: {},
-    defaultConfig: {},
-    init: () => ({
-      shared: { started: false, polls: 0 },
-      threads: [
-        newThread(0, 'client', client),
-        daemon ? newDaemon(1, 'server', server) : newThread(1, 'server', server),
-      ],
-    }),
-    procedures: { client, server },
-    invariants: () => [],
-  };
-}
 
 describe('the run is over when every non-daemon thread is done', () => {
   it.each(strategies)('%s: an idle daemon loop is no livelock, the same loop in a worker is', (_name, o) => {
@@ -315,30 +161,6 @@ describe('no false livelock on terminating models', () => {
     }
   });
 });
-
-// Two independent threads: T0 loops through two progress steps, T1 through two non-progress ones.
-// The only non-progress cycles are T1's alone, which starve T0 (always enabled).
-type Pcs = Record<string, never>;
-const loop = (name: string, progress: boolean): Procedure<Pcs> => ({
-  name,
-  entry: 'a',
-  steps: {
-    a: { ...(progress ? { progress: true as const } : {}), footprint: () => [], run: () => 'b' },
-    b: { ...(progress ? { progress: true as const } : {}), footprint: () => [], run: () => 'a' },
-  },
-});
-const busy = loop('busy', true);
-const idle = loop('idle', false);
-const independent: Model<Pcs, Config> = {
-  name: 'independent-loops',
-  summary: 'a progress loop beside a non-progress loop, no shared state',
-  params: {},
-  defaultConfig: {},
-  init: () => ({ shared: {}, threads: [newThread(0, 'busy', busy), newThread(1, 'idle', idle)] }),
-  procedures: { busy, idle },
-  invariants: () => [],
-  mayAccess: () => [],
-};
 
 describe('partial-order reduction and non-progress cycles', () => {
   it('a progress step is visible: POR keeps the non-progress cycle of the full graph', () => {
