@@ -5,6 +5,7 @@
  * the state changes of each step, validated against the declared footprints.
  * Decision encoding: thread pick = 2*tid, data choice = 2*value+1.
  */
+import type { Coverage } from './coverage.js';
 import { HarnessError, ModelFailure } from './errors.js';
 import { formatAccesses, validateFootprint } from './footprint.js';
 import type { Instance } from './instance.js';
@@ -21,6 +22,8 @@ export interface ExecOptions {
   readonly checkInvariants: boolean;
   /** Record a full trace with state changes (slow; used to report and replay). */
   readonly trace: boolean;
+  /** Counts every step and procedure entry of the run into this table (coverage.ts). */
+  readonly coverage?: Coverage;
 }
 
 export interface Execution<S> {
@@ -55,6 +58,8 @@ export function execute<S>(
   let current: ThreadId | null = null;
   let steps = 0;
   let violation: Violation | null = null;
+  const coverage = opts.coverage;
+  coverage?.begin(state);
   if (opts.checkInvariants) {
     const v = inst.checkAfterStep(state);
     if (v) violation = { kind: 'invariant', ...v, step: 0 };
@@ -82,8 +87,10 @@ export function execute<S>(
     const footprint = trace || skipByFootprint ? inst.footprint(state, tid) : null;
     const label = trace ? inst.label(state.threads[tid] as Thread) : '';
     stepChoices = [];
+    coverage?.before(state, tid);
     try {
       inst.execStep(state, tid, chooser);
+      coverage?.after(state, tid);
     } catch (e) {
       if (!(e instanceof ModelFailure)) throw e;
       violation = { kind: 'assertion', name: 'assertion', message: e.message, step: steps + 1 };
