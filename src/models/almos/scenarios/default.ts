@@ -1,10 +1,10 @@
 /**
  * Built-in scenario `default`, the one `explore` runs when no scenario is named: a tour of every
- * mechanism of the model in one run. 3 clusters x 2 cores, two processes with copies in every
- * cluster, two threads of P0 in its non-reference cluster 1, a fork (child P2 in cluster 1), COW writes
- * by the parent and by the child, an mmap of each placement kind, a munmap and two exits. Under the
- * default knobs (G1) its runs enter every procedure that G1 with the documented handlers can run
- * (README, "The ALMOS-MKH model"; `explore` prints the coverage).
+ * mechanism of the model in one run. 3 clusters x 2 cores; P0 has copies in clusters 0 and 1, P1 in all
+ * three; two threads of P0 in its non-reference cluster 1; a fork into cluster 2; COW writes by the
+ * parent and by the child; an mmap of an ANON and of a REMOTE vseg; a munmap; two exits. Under the
+ * default knobs a few runs enter every procedure the generation can run with the documented handlers
+ * (test/almos/defaultScenario.test.ts; `explore` prints the coverage; README, "The default scenario").
  *
  * Machine: file 0 (2 pages, mapper in c2) is shared by both processes through FILE vsegs; file 1 is
  * P0's code (mapper in c1, replicated into each cluster that executes it). DATA page `vpn` lives in
@@ -12,15 +12,15 @@
  * - P0 (reference c0): DATA 0-3 (pages 1, 2 preloaded), ANON 4-5 in c1, CODE 7, FILE 8-9.
  *   T0 (c0, the reference): true faults in the reference, a CODE replica, an mmap of a REMOTE vseg
  *   in c2 and its remote allocation (RPC_PMEM_GET_PAGES), stores that may break a COW after the fork.
- *   T1 (c1): stack, CODE and false faults (RPC_VMM_GET_VSEG), an ANON true fault, then forks into its
- *   own cluster (setCow by RPC_VMM_SET_COW to c0) and breaks the COW of a DATA page
+ *   T1 (c1): stack, CODE and false faults (RPC_VMM_GET_VSEG), an ANON true fault, then a fork into c2
+ *   (RPC_PROCESS_MAKE_FORK; setCow by RPC_VMM_SET_COW to c0), then it breaks the COW of DATA page 1
  *   (RPC_VMM_GLOBAL_UPDATE_PTE) and of its stack page.
  *   T2 (c1): a false fault and a FILE fault, an mmap by RPC_VMM_CREATE_VSEG, a true fault on it, then
  *   its munmap (RPC_VMM_REMOVE_VSEG to c0, which releases the page by RPC_PMEM_RELEASE_PAGES).
- *   The child (c1) breaks the COW of the ANON page and of its stack page, reads a DATA page, exits.
+ *   The child P2 (c2) breaks the COW of DATA page 2 and of its stack page, then exits.
  * - P1 (reference c1): DATA 0-1 (page 0 preloaded), ANON 4 in c2, FILE 8-9. T3 (c2) faults through
  *   RPCs and exits the process (each copy destroyed in its own cluster) while T4 (c0) still runs.
- * The COW stores target pages whose copy is allocated in the writer's cluster (the documented G1
+ * Each COW store targets a page whose copy is allocated in the writer's cluster (the documented G1
  * handleCow allocating remotely under the page busylock is finding C1, scenario cow-remote-alloc).
  */
 import type { Scenario } from '../scenario.js';
