@@ -11,8 +11,8 @@ import type { Procedure, SystemState, Thread, ThreadId } from './types.js';
 export class Coverage {
   /** Executions begun. */
   runs = 0;
-  /** Step executions: procedure name -> label -> count. */
-  private readonly steps = new Map<string, Map<string, number>>();
+  /** Step executions: procedure name -> label -> count (boxed: one lookup per step). */
+  private readonly steps = new Map<string, Map<string, { n: number }>>();
   /** Procedure entries: procedure name -> count. */
   private readonly entries = new Map<string, number>();
   private stackDepth = 0;
@@ -33,7 +33,9 @@ export class Coverage {
       labels = new Map();
       this.steps.set(frame.proc, labels);
     }
-    labels.set(frame.pc, (labels.get(frame.pc) ?? 0) + 1);
+    const count = labels.get(frame.pc);
+    if (count === undefined) labels.set(frame.pc, { n: 1 });
+    else count.n++;
     this.stackDepth = thread.stack.length;
     this.threadCount = state.threads.length;
   }
@@ -47,7 +49,7 @@ export class Coverage {
   }
 
   stepCount(proc: string, label: string): number {
-    return this.steps.get(proc)?.get(label) ?? 0;
+    return this.steps.get(proc)?.get(label)?.n ?? 0;
   }
 
   entryCount(proc: string): number {
