@@ -1,10 +1,12 @@
 /**
  * `mmcheck explore`: a random-testing campaign (runCampaign) of one model under one scheduler.
  * Exit 0 when every run passed, 1 on a violation (report printed, failure file written), 2 on bad
- * flags. With --json, stdout holds exactly one JSON object.
+ * flags. With --json, stdout holds exactly one JSON object. Both end with the coverage of the runs
+ * (engine/coverage.ts): text, a summary of what ran and what never did; JSON, the full table.
  */
 import { parseArgs } from 'node:util';
 import { runCampaign } from '../engine/campaign.js';
+import { coverageSummary } from '../engine/coverage.js';
 import { makeScheduler } from '../engine/schedulers/index.js';
 import { recordFinding } from './finding.js';
 import { intFlag, modelAndSettings, seedRange, targetOptions } from './flags.js';
@@ -40,7 +42,7 @@ export function explore(args: string[], io: Io): number {
   const scheduler = makeScheduler(values.scheduler, { seed, pctDepth, stepsEstimate: pctStepsEstimate });
 
   const t0 = io.now();
-  const result = runCampaign(inst, scheduler, runs, { maxSteps, checkInvariants: true });
+  const result = runCampaign(inst, scheduler, runs, { maxSteps, checkInvariants: true, coverage: true });
   const ms = io.now() - t0;
   const schedulerName = scheduler.name;
   const finding =
@@ -70,6 +72,7 @@ export function explore(args: string[], io: Io): number {
         ms,
         replay: finding ? finding.report.replay : null,
         ...(finding ? { failureFile: finding.file } : {}),
+        coverage: result.coverage,
       }),
     );
   } else if (finding) {
@@ -81,5 +84,7 @@ export function explore(args: string[], io: Io): number {
         `(${values.scheduler}, seed ${seed}, ${result.steps} steps, ${ms.toFixed(0)} ms)`,
     );
   }
+  if (!values.json && result.coverage !== null)
+    for (const line of coverageSummary(result.coverage)) io.out(line);
   return finding ? exitCode.violation : exitCode.ok;
 }

@@ -1,7 +1,10 @@
 /**
  * Random-testing campaigns: up to `runs` executions under one scheduler, stopping at the first
  * violation; and the replay of a recipe into a full trace (how every report gets its trace).
+ * With `coverage: true`, the result also tables which procedures and steps the runs executed (the
+ * failing run included, up to its violation), counted without traces (coverage.ts).
  */
+import { Coverage, type CoverageTable, coverageTable } from './coverage.js';
 import { HarnessError } from './errors.js';
 import { defaultExecOptions, type ExecOptions, type Execution, execute } from './executor.js';
 import type { Instance } from './instance.js';
@@ -19,22 +22,32 @@ export interface CampaignResult {
   /** Index of the failing execution and its decisions, when one failed. */
   readonly failingRun: number | null;
   readonly decisions: readonly number[] | null;
+  /** Steps and procedures executed, when the campaign was asked to count them. */
+  readonly coverage: CoverageTable | null;
 }
+
+export type CampaignOptions = Omit<ExecOptions, 'trace' | 'coverage'> & { readonly coverage?: boolean };
 
 export function runCampaign<S>(
   inst: Instance<S>,
   scheduler: Scheduler,
   runs: number,
-  exec: Omit<ExecOptions, 'trace'> = defaultExecOptions,
+  exec: CampaignOptions = { maxSteps: defaultExecOptions.maxSteps, checkInvariants: true },
 ): CampaignResult {
+  const { coverage: counted, ...rest } = exec;
+  const cov = counted === true ? new Coverage() : undefined;
+  const table = () => (cov === undefined ? null : coverageTable(cov, inst.procedures));
+  const opts: ExecOptions = { ...rest, trace: false, ...(cov === undefined ? {} : { coverage: cov }) };
   let steps = 0;
   for (let run = 0; run < runs; run++) {
-    const e = execute(inst, scheduler, run, { ...exec, trace: false });
+    const e = execute(inst, scheduler, run, opts);
     steps += e.steps;
-    if (e.violation)
-      return { runs: run + 1, steps, violation: e.violation, failingRun: run, decisions: e.decisions };
+    if (e.violation) {
+      const failed = { violation: e.violation, failingRun: run, decisions: e.decisions };
+      return { runs: run + 1, steps, ...failed, coverage: table() };
+    }
   }
-  return { runs, steps, violation: null, failingRun: null, decisions: null };
+  return { runs, steps, violation: null, failingRun: null, decisions: null, coverage: table() };
 }
 
 /** Re-executes recorded decisions with tracing on. Throws ReplayDivergence if they do not fit. */

@@ -1,11 +1,12 @@
 /**
  * Runs one execution of a model instance under a scheduler: pick an enabled thread, run its next
  * atomic step, check invariants; detect deadlock (nothing enabled, not all done) and livelock (step
- * budget; with `cycles`, the non-progress cycle the run closed at the budget). Records the decisions (enough to replay) and, when asked, a full trace whose entries carry
- * the state changes of each step, validated against the declared footprints.
+ * budget; with `cycles`, the non-progress cycle the run closed at the budget). Records the decisions
+ * (enough to replay) and, when asked, a full trace whose entries carry the state changes of each step,
+ * validated against the declared footprints; with `coverage`, counts the steps that ran.
  * Decision encoding: thread pick = 2*tid, data choice = 2*value+1.
  */
-
+import type { Coverage } from './coverage.js';
 import { CycleWatch } from './cycleWatch.js';
 import { HarnessError, ModelFailure } from './errors.js';
 import { formatAccesses, validateFootprint } from './footprint.js';
@@ -28,6 +29,8 @@ export interface ExecOptions {
    * budget (slow: fingerprints every state; replay uses it).
    */
   readonly cycles?: boolean;
+  /** Counts every step and procedure entry of the run into this table (coverage.ts). */
+  readonly coverage?: Coverage;
 }
 
 export interface Execution<S> {
@@ -63,6 +66,8 @@ export function execute<S>(
   let steps = 0;
   let violation: Violation | null = null;
   const cycles = opts.cycles === true ? new CycleWatch(inst) : null;
+  const coverage = opts.coverage;
+  coverage?.begin(state);
   if (opts.checkInvariants) {
     const v = inst.checkAfterStep(state);
     if (v) violation = { kind: 'invariant', ...v, step: 0 };
@@ -92,8 +97,10 @@ export function execute<S>(
     const footprint = trace || skipByFootprint ? inst.footprint(state, tid) : null;
     const label = trace ? inst.label(state.threads[tid] as Thread) : '';
     stepChoices = [];
+    coverage?.before(state, tid);
     try {
       inst.execStep(state, tid, chooser);
+      coverage?.after(state, tid);
     } catch (e) {
       if (!(e instanceof ModelFailure)) throw e;
       violation = { kind: 'assertion', name: 'assertion', message: e.message, step: steps + 1 };

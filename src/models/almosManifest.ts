@@ -106,11 +106,11 @@ function findingRows(): ManifestRow[] {
 }
 
 export const almosRows: readonly ManifestRow[] = [
-  row('almos-default-g1', { scenario: 'default', ...g1Documented }, 'pass', 'standard config, random runs', {
+  row('almos-faults-g1', { scenario: 'faults', ...g1Documented }, 'pass', 'page faults only, random runs', {
     runs: 100,
     maxStates: 0,
   }),
-  row('almos-default-g2', { scenario: 'default', ...g2Documented }, 'pass', 'standard config, random runs', {
+  row('almos-faults-g2', { scenario: 'faults', ...g2Documented }, 'pass', 'page faults only, random runs', {
     runs: 100,
     maxStates: 0,
   }),

@@ -252,8 +252,8 @@ describe('no regression on the other built-in scenarios (random campaigns)', () 
       checkInvariants: true,
     });
 
-  it.each(gens)('%s: default, shared-fault and fork pass with the corrected knobs', (generation) => {
-    for (const n of ['default', 'shared-fault', 'fork'])
+  it.each(gens)('%s: faults, shared-fault and fork pass with the corrected knobs', (generation) => {
+    for (const n of ['faults', 'shared-fault', 'fork'])
       expect([n, campaign(n, { generation, ...BOTH }).violation?.name ?? 'pass']).toEqual([n, 'pass']);
   });
 

@@ -45,13 +45,13 @@ describe('the ALMOS invariant registry', () => {
     const quiescent = almosInvariants.filter((i) => i.when === 'quiescent').map((i) => i.name);
     expect(quiescent).toEqual(['copyCoherence', 'forksAccounting']);
     for (const inv of almosInvariants) expect(inv.reads?.length ?? 0).toBeGreaterThan(0);
-    const inst = instance(almosModel, 'default');
+    const inst = instance(almosModel, 'faults');
     expect(inst.invariants.map((i) => i.name).sort()).toEqual([...specOrder].sort());
   });
 });
 
 const runs = ['G1', 'G2'].flatMap((generation) =>
-  ['default', 'shared-fault'].map((scenario) => ({ generation: generation as 'G1' | 'G2', scenario })),
+  ['faults', 'shared-fault'].map((scenario) => ({ generation: generation as 'G1' | 'G2', scenario })),
 );
 
 describe.each(runs)('on $scenario ($generation) every invariant holds', ({ generation, scenario }) => {
@@ -304,7 +304,7 @@ describe('invariants fire at step 0 on a corrupted initial state', () => {
       return st;
     },
   });
-  const firstViolation = (m: M) => execute(instance(m, 'default'), randomScheduler(1), 0).violation;
+  const firstViolation = (m: M) => execute(instance(m, 'faults'), randomScheduler(1), 0).violation;
 
   it('forksAccounting (Q, the initial state is quiescent): an initial page with forks = -1', () => {
     const v = firstViolation(corrupted((s) => ((s.page[0] as PageDesc).forks = -1)));
@@ -316,7 +316,7 @@ describe('invariants fire at step 0 on a corrupted initial state', () => {
     const v = firstViolation(
       corrupted((s) => {
         const [ref, c1] = [s.proc[0]?.copy[0], s.proc[0]?.copy[1]];
-        if (!ref || !c1) throw new Error('default: P0 has copies in clusters 0 and 1');
+        if (!ref || !c1) throw new Error('faults: P0 has copies in clusters 0 and 1');
         c1.vsl.push({ ...(ref.vsl[0] as Vseg) });
         c1.gpt[0] = { attr: (ref.gpt[0] as Pte).attr, ppn: (ref.gpt[1] as Pte).ppn };
       }),

@@ -55,7 +55,7 @@ describe('scenarios', () => {
     expect(resolveScenario('shared-fault')).toBe(builtinScenarios['shared-fault']);
     expect(resolveScenario(JSON.stringify(ok)).clusters).toBe(2);
     expect(() => resolveScenario('nope')).toThrow(
-      /unknown scenario 'nope' \(built-in: default, shared-fault/,
+      /unknown scenario 'nope' \(built-in: default, faults, shared-fault/,
     );
     expect(() => resolveScenario('toString')).toThrow(/unknown scenario 'toString'/);
   });

@@ -3,7 +3,8 @@
  * kernel functions. Every lock is named by its path in the shared state (local `lock`).
  * - remote_rwlock: readers are not blocked by waiting writers; FIFO wait queues; Mesa wake-up (the
  *   woken thread re-checks and queues again at the tail if it still cannot enter). Release by the last
- *   reader wakes the first writer; release by the writer wakes all readers, else the first writer.
+ *   reader wakes the first writer; release by the writer wakes the first waiting writer, else every
+ *   waiting reader (as ALMOS's rwlock_unlock: a waiting writer goes first; spec/almos-deviations.md).
  * - busylock: a spin lock (await: the spinning thread is not enabled while the lock is taken).
  * - remote_queuelock: blocking mutex with a FIFO queue (G2 VSL lock).
  * - G2 PTE lock: the LOCKED attribute bit; lock_pte waits while it is set, set_pte clears it.
@@ -84,17 +85,17 @@ export const remoteRwlockWrRelease: P = {
     release: {
       footprint: (s, f) => {
         const l = at<RwLock>(s, lockOf(f));
-        return [w(lockOf(f)), ...wakes(l.rq.length > 0 ? l.rq : l.wq.slice(0, 1))];
+        return [w(lockOf(f)), ...wakes(l.wq.length > 0 ? l.wq.slice(0, 1) : l.rq)];
       },
       run(s, f, ctx) {
         const l = at<RwLock>(s, lockOf(f));
         if (l.writer !== ctx.tid) ctx.fail(`remoteRwlockWrRelease: T${ctx.tid} does not hold ${lockOf(f)}`);
         l.writer = -1;
-        if (l.rq.length > 0) {
+        if (l.wq.length > 0) {
+          ctx.wake(asThreadId(l.wq.shift() as number));
+        } else {
           for (const t of l.rq) ctx.wake(asThreadId(t as number));
           l.rq = [];
-        } else if (l.wq.length > 0) {
-          ctx.wake(asThreadId(l.wq.shift() as number));
         }
         return ret();
       },

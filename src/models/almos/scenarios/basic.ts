@@ -1,12 +1,14 @@
 /**
- * Built-in scenarios: The standard configuration (`default`: 2 clusters x 2 cores, 2 processes, 4 user threads, 8
- * operations each, used by the benchmarks) and the simplest page-fault race.
+ * Built-in scenarios: page faults only. `faults` (the `default` scenario until issue 6: 2 clusters x 2
+ * cores, 2 processes, 4 user threads, 8 loads and stores each, no fork, munmap, exit or COW; the
+ * benchmarks' almos configuration) and the simplest page-fault race.
  */
 import type { Scenario } from '../scenario.js';
 import { base } from './base.js';
 
 export const basicScenarios: { readonly [name: string]: Scenario } = {
-  default: {
+  /** True and false faults on DATA, ANON and FILE pages from both clusters, and a few user errors. */
+  faults: {
     ...base,
     framesPerCluster: 12,
     files: [{ cxy: 1, pages: [[70], [71]] }],
