@@ -2,44 +2,51 @@
  * `mmcheck exhaust`: exhaustive search of one small configuration, breadth-first (shortest
  * counterexample, the default) or depth-first with optional partial-order reduction, optionally
  * preemption-bounded. Exit 0 on 'pass' or 'incomplete' (budget hit, reason printed), 1 on a violation
- * (report printed, failure file written with seed 0 and run 0), 2 on bad flags.
+ * (report printed, failure file written with seed 0 and run 0: no campaign run), 2 on bad flags.
  */
-import { parseArgs } from 'node:util';
 import { HarnessError, UsageError } from '../engine/errors.js';
 import { defaultSearchOptions, type SearchOptions, search } from '../engine/search/index.js';
-import { recordFinding } from './finding.js';
+import { recordFinding, warnIfUnwritten } from './finding.js';
 import { intFlag, modelAndSettings, targetOptions } from './flags.js';
+import { type FlagTable, parseFlags } from './flagTable.js';
 import { exitCode, type Io } from './io.js';
 import { printReport } from './report.js';
 import { loadTarget, showConfig } from './target.js';
 
 const maxInt = Number.MAX_SAFE_INTEGER;
 
+export const exhaustFlags = {
+  ...targetOptions,
+  bfs: { type: 'boolean', default: false, doc: 'breadth-first: shortest counterexample (the default)' },
+  dfs: { type: 'boolean', default: false, doc: 'depth-first' },
+  por: { type: 'boolean', default: false, doc: 'partial-order reduction (with --dfs)' },
+  preemptions: { type: 'string', arg: 'K', doc: 'at most K preemptions (with --dfs; default unbounded)' },
+  'max-states': {
+    type: 'string',
+    default: String(defaultSearchOptions.maxStates),
+    arg: 'N',
+    doc: 'state budget (incomplete beyond it)',
+  },
+  'max-depth': {
+    type: 'string',
+    default: String(defaultSearchOptions.maxDepth),
+    arg: 'N',
+    doc: 'depth budget (incomplete beyond it)',
+  },
+  json: { type: 'boolean', default: false, doc: 'print one JSON object' },
+} as const satisfies FlagTable;
+
 export function exhaust(args: string[], io: Io): number {
-  const { values } = parseArgs({
-    args,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      ...targetOptions,
-      bfs: { type: 'boolean', default: false },
-      dfs: { type: 'boolean', default: false },
-      por: { type: 'boolean', default: false },
-      preemptions: { type: 'string' },
-      'max-states': { type: 'string' },
-      'max-depth': { type: 'string' },
-      json: { type: 'boolean', default: false },
-    },
-  });
+  const { values } = parseFlags(args, exhaustFlags);
   if (values.bfs && values.dfs) throw new UsageError('exhaust: --bfs and --dfs are exclusive');
   if (values.por && !values.dfs) throw new UsageError('exhaust: --por requires --dfs');
   const opts: SearchOptions = {
     strategy: values.dfs ? 'dfs' : 'bfs',
     por: values.por,
     preemptionBound:
-      values.preemptions === undefined ? null : intFlag('preemptions', values.preemptions, 0, 0, maxInt),
-    maxStates: intFlag('max-states', values['max-states'], defaultSearchOptions.maxStates, 1, maxInt),
-    maxDepth: intFlag('max-depth', values['max-depth'], defaultSearchOptions.maxDepth, 1, maxInt),
+      values.preemptions === undefined ? null : intFlag('preemptions', values.preemptions, 0, maxInt),
+    maxStates: intFlag('max-states', values['max-states'], 1, maxInt),
+    maxDepth: intFlag('max-depth', values['max-depth'], 1, maxInt),
     now: () => io.now(),
   };
   const { modelName, settings } = modelAndSettings('exhaust', values, io.cwd);
@@ -84,6 +91,7 @@ export function exhaust(args: string[], io: Io): number {
         ...(finding ? { failureFile: finding.file } : {}),
       }),
     );
+    if (finding) warnIfUnwritten(io, finding);
     return finding ? exitCode.violation : exitCode.ok;
   }
   io.out(`exhaust ${model.name} ${showConfig(config)} (${strategy})`);
@@ -95,6 +103,9 @@ export function exhaust(args: string[], io: Io): number {
   io.out(`  bytes/state:  ${r.bytesPerState.toFixed(1)}`);
   io.out(`  collision p:  ${r.collisionProbability.toExponential(2)}`);
   io.out(`  verdict:      ${r.verdict}${r.incompleteReason ? ` (${r.incompleteReason})` : ''}`);
-  if (finding) printReport(io, finding.report, finding.file);
+  if (finding) {
+    printReport(io, finding.report, finding.file);
+    warnIfUnwritten(io, finding);
+  }
   return finding ? exitCode.violation : exitCode.ok;
 }
