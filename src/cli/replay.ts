@@ -3,7 +3,9 @@
  * exhaust, or a one-line `mm1:` replay string) with the replay scheduler and tracing on, then prints
  * the trace and the violation. A failure file's recorded trace and violation must match the replayed
  * ones exactly (compared as JSON); any difference is a ReplayDivergence (exit 2), as is a decision
- * that does not fit the execution. Exit 1 when the replay reproduces a violation, 0 when it has none.
+ * that does not fit the execution, and decisions that end while the run goes on ("replay ended at step
+ * k before the run did"; only a recipe marked `.budget` ends in a livelock). Exit 1 when the replay
+ * reproduces a violation, 0 when it has none.
  */
 import { replayDecisions } from '../engine/campaign.js';
 import { ReplayDivergence, UsageError } from '../engine/errors.js';

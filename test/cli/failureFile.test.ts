@@ -3,7 +3,7 @@
  * replay string are still printed, with one warning line (exit 1, never 3); files are written through a
  * temporary file renamed into place; a file of another content under the same name is kept.
  */
-import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { jsonOf, run, tempDir } from './helpers.js';
@@ -33,6 +33,12 @@ describe('a failure file that cannot be written', () => {
     expect(back.code).toBe(1);
     expect(back.out.at(-1)).toBe('reproduced: noLostUpdate');
     expect(readFileSync(join(cwd, 'mmcheck-failures'), 'utf8')).toBe('not a directory');
+  });
+
+  it('mmcheck-failures is a symbolic link loop', async () => {
+    const cwd = tempDir();
+    symlinkSync('mmcheck-failures', join(cwd, 'mmcheck-failures'));
+    expectUnwritten(await run(lostUpdate, cwd));
   });
 
   it('a working directory below a file (ENOTDIR, even for root)', async () => {
