@@ -67,6 +67,14 @@ describe('usage errors', () => {
   });
 });
 
+describe('long input in a message', () => {
+  it('an unknown option of 100,000 characters: one line of at most 1,008 characters', async () => {
+    const r = await run(['explore', `--${'x'.repeat(100_000)}`]);
+    expectUsageError(r, /^mmcheck: Unknown option '--x{900,}\.\.\.$/);
+    expect((r.err[0] as string).length).toBe('mmcheck: '.length + 1000);
+  });
+});
+
 describe('harness bugs', () => {
   it('exit 3 with the internal-error line and the stack', () => {
     const err: string[] = [];
