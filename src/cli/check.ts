@@ -6,13 +6,13 @@
  * violation named X. Default rows: those marked small; `all` = every row. Exit 0 only when every row
  * meets its expectation, else 1. A row whose model or configuration is rejected fails (not exit 2).
  */
-import { parseArgs } from 'node:util';
 import { runCampaign } from '../engine/campaign.js';
 import { UsageError } from '../engine/errors.js';
 import { Instance } from '../engine/instance.js';
 import { makeScheduler } from '../engine/schedulers/index.js';
 import { defaultSearchOptions, search } from '../engine/search/index.js';
 import { type ManifestRow, manifest, restrictInvariants } from '../models/manifest.js';
+import { type FlagTable, parseFlags } from './flagTable.js';
 import { exitCode, type Io } from './io.js';
 import { loadTarget } from './target.js';
 
@@ -35,13 +35,13 @@ export interface RowOutcome {
   readonly ms: number;
 }
 
+/** The flags of `check` (parsed here and printed by `mmcheck check --help`). */
+export const checkFlags = {
+  json: { type: 'boolean', default: false, doc: 'print one JSON object' },
+} as const satisfies FlagTable;
+
 export function check(args: string[], io: Io): number {
-  const { values, positionals } = parseArgs({
-    args,
-    strict: true,
-    allowPositionals: true,
-    options: { json: { type: 'boolean', default: false } },
-  });
+  const { values, positionals } = parseFlags(args, checkFlags, true);
   if (positionals.length > 1) throw new UsageError('check: expected at most one ROW (or all)');
   const rows = selectRows(positionals[0]);
   const t0 = io.now();

@@ -1,8 +1,9 @@
 /**
  * Turns an exception escaping a command into an exit code and stderr lines. Bad input (UsageError and
  * subclasses such as ReplayDivergence, errors named ConfigError, node parseArgs errors) is exit 2 with
- * exactly one line `mmcheck: <message>` and no stack. Anything else is a harness bug (HarnessError or an
- * unexpected exception): exit 3 with the message and the stack, never mistaken for a model finding.
+ * exactly one line `mmcheck: <message>` (at most maxMessageLength characters of message) and no stack.
+ * Anything else is a harness bug (HarnessError or an unexpected exception): exit 3 with the message
+ * and the stack, never mistaken for a model finding.
  */
 import { UsageError } from '../engine/errors.js';
 import { exitCode, type Io } from './io.js';
@@ -27,6 +28,10 @@ export function reportError(io: Io, e: unknown): number {
   return exitCode.harnessBug;
 }
 
+/** Longest message printed (a message may quote user input, e.g. an unknown option). */
+export const maxMessageLength = 1000;
+
 function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').trim();
+  const line = text.replace(/\s*\n\s*/g, ' ').trim();
+  return line.length > maxMessageLength ? `${line.slice(0, maxMessageLength - 3)}...` : line;
 }

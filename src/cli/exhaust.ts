@@ -2,38 +2,51 @@
  * `mmcheck exhaust`: exhaustive search of one small configuration, breadth-first (shortest
  * counterexample, the default) or depth-first with optional partial-order reduction, optionally
  * preemption-bounded. Exit 0 on 'pass' or 'incomplete' (budget hit, reason printed), 1 on a violation
- * (report printed, failure file written with seed 0 and run 0), 2 on bad flags. `--livelock fair|any|off`
- * selects non-progress cycle detection (weakly fair cycles only, every cycle, none); a livelock prints
- * its prefix and cycle lengths, and its failure file replays prefix + one turn of the cycle.
+ * (report printed, failure file written with seed 0 and run 0: no campaign run), 2 on bad flags.
+ * `--livelock fair|any|off` selects non-progress cycle detection (weakly fair cycles only, every cycle,
+ * none); a livelock prints its prefix and cycle lengths, and its failure file replays prefix + one turn
+ * of the cycle.
  */
-import { parseArgs } from 'node:util';
 import { HarnessError, UsageError } from '../engine/errors.js';
 import { defaultSearchOptions, type SearchOptions, search } from '../engine/search/index.js';
-import { recordFinding } from './finding.js';
+import { recordFinding, warnIfUnwritten } from './finding.js';
 import { intFlag, modelAndSettings, targetOptions } from './flags.js';
+import { type FlagTable, parseFlags } from './flagTable.js';
 import { exitCode, type Io } from './io.js';
 import { printReport } from './report.js';
 import { loadTarget, showConfig } from './target.js';
 
 const maxInt = Number.MAX_SAFE_INTEGER;
 
+export const exhaustFlags = {
+  ...targetOptions,
+  bfs: { type: 'boolean', default: false, doc: 'breadth-first: shortest counterexample (the default)' },
+  dfs: { type: 'boolean', default: false, doc: 'depth-first' },
+  por: { type: 'boolean', default: false, doc: 'partial-order reduction (with --dfs)' },
+  preemptions: { type: 'string', arg: 'K', doc: 'at most K preemptions (with --dfs; default unbounded)' },
+  'max-states': {
+    type: 'string',
+    default: String(defaultSearchOptions.maxStates),
+    arg: 'N',
+    doc: 'state budget (incomplete beyond it)',
+  },
+  'max-depth': {
+    type: 'string',
+    default: String(defaultSearchOptions.maxDepth),
+    arg: 'N',
+    doc: 'depth budget (incomplete beyond it)',
+  },
+  livelock: {
+    type: 'string',
+    default: 'fair',
+    arg: 'fair|any|off',
+    doc: 'non-progress cycles: weakly fair ones only, every one, or none',
+  },
+  json: { type: 'boolean', default: false, doc: 'print one JSON object' },
+} as const satisfies FlagTable;
+
 export function exhaust(args: string[], io: Io): number {
-  const { values } = parseArgs({
-    args,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      ...targetOptions,
-      bfs: { type: 'boolean', default: false },
-      dfs: { type: 'boolean', default: false },
-      por: { type: 'boolean', default: false },
-      preemptions: { type: 'string' },
-      'max-states': { type: 'string' },
-      'max-depth': { type: 'string' },
-      livelock: { type: 'string', default: 'fair' },
-      json: { type: 'boolean', default: false },
-    },
-  });
+  const { values } = parseFlags(args, exhaustFlags);
   if (values.bfs && values.dfs) throw new UsageError('exhaust: --bfs and --dfs are exclusive');
   if (values.por && !values.dfs) throw new UsageError('exhaust: --por requires --dfs');
   const livelock = values.livelock;
@@ -43,9 +56,9 @@ export function exhaust(args: string[], io: Io): number {
     strategy: values.dfs ? 'dfs' : 'bfs',
     por: values.por,
     preemptionBound:
-      values.preemptions === undefined ? null : intFlag('preemptions', values.preemptions, 0, 0, maxInt),
-    maxStates: intFlag('max-states', values['max-states'], defaultSearchOptions.maxStates, 1, maxInt),
-    maxDepth: intFlag('max-depth', values['max-depth'], defaultSearchOptions.maxDepth, 1, maxInt),
+      values.preemptions === undefined ? null : intFlag('preemptions', values.preemptions, 0, maxInt),
+    maxStates: intFlag('max-states', values['max-states'], 1, maxInt),
+    maxDepth: intFlag('max-depth', values['max-depth'], 1, maxInt),
     livelock,
     now: () => io.now(),
   };
@@ -94,6 +107,7 @@ export function exhaust(args: string[], io: Io): number {
         ...(finding ? { failureFile: finding.file } : {}),
       }),
     );
+    if (finding) warnIfUnwritten(io, finding);
     return finding ? exitCode.violation : exitCode.ok;
   }
   io.out(`exhaust ${model.name} ${showConfig(config)} (${strategy})`);
@@ -111,6 +125,9 @@ export function exhaust(args: string[], io: Io): number {
     io.out(
       `  livelock:     a prefix of ${cycle.prefix} steps, then a cycle of ${cycle.length} (steps #${cycle.prefix + 1}-#${cycle.prefix + cycle.length}, decisions from index ${r.cycleStart}) back to the state after the prefix`,
     );
-  if (finding) printReport(io, finding.report, finding.file);
+  if (finding) {
+    printReport(io, finding.report, finding.file);
+    warnIfUnwritten(io, finding);
+  }
   return finding ? exitCode.violation : exitCode.ok;
 }

@@ -1,15 +1,17 @@
 /**
  * `mmcheck explore`: a random-testing campaign (runCampaign) of one model under one scheduler.
  * Exit 0 when every run passed, 1 on a violation (report printed, failure file written), 2 on bad
- * flags. With --json, stdout holds exactly one JSON object. Both end with the coverage of the runs
- * (engine/coverage.ts): text, a summary of what ran and what never did; JSON, the full table.
+ * flags. With --json, stdout holds exactly one JSON object. Runs are numbered from 1 everywhere (the
+ * report's `run`, the summary line, JSON `failingRun`, the failure file's name).
+ * Both end with the coverage of the runs (engine/coverage.ts): text, a summary of what ran and what
+ * never did; JSON, the full table.
  */
-import { parseArgs } from 'node:util';
 import { runCampaign } from '../engine/campaign.js';
 import { coverageSummary } from '../engine/coverage.js';
-import { makeScheduler } from '../engine/schedulers/index.js';
-import { recordFinding } from './finding.js';
+import { makeScheduler, schedulerNames } from '../engine/schedulers/index.js';
+import { recordFinding, warnIfUnwritten } from './finding.js';
 import { intFlag, modelAndSettings, seedRange, targetOptions } from './flags.js';
+import { type FlagTable, parseFlags } from './flagTable.js';
 import { exitCode, type Io } from './io.js';
 import { printReport } from './report.js';
 import { loadTarget, showConfig } from './target.js';
@@ -18,25 +20,22 @@ import { loadTarget, showConfig } from './target.js';
 const pctStepsEstimate = 50;
 const maxInt = Number.MAX_SAFE_INTEGER;
 
+export const exploreFlags = {
+  ...targetOptions,
+  scheduler: { type: 'string', default: 'portfolio', arg: 'NAME', doc: schedulerNames.join('|') },
+  runs: { type: 'string', default: '1000', arg: 'N', doc: 'number of runs (stops at the first violation)' },
+  seed: { type: 'string', default: '1', arg: 'S', doc: 'seed of the scheduler (32-bit, may be negative)' },
+  'max-steps': { type: 'string', default: '100000', arg: 'N', doc: 'step budget of a run (livelock)' },
+  'pct-depth': { type: 'string', default: '3', arg: 'D', doc: 'bug depth of the pct scheduler' },
+  json: { type: 'boolean', default: false, doc: 'print one JSON object' },
+} as const satisfies FlagTable;
+
 export function explore(args: string[], io: Io): number {
-  const { values } = parseArgs({
-    args,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      ...targetOptions,
-      scheduler: { type: 'string', default: 'portfolio' },
-      runs: { type: 'string' },
-      seed: { type: 'string' },
-      'max-steps': { type: 'string' },
-      'pct-depth': { type: 'string' },
-      json: { type: 'boolean', default: false },
-    },
-  });
-  const runs = intFlag('runs', values.runs, 1000, 1, maxInt);
-  const seed = intFlag('seed', values.seed, 1, seedRange.min, seedRange.max);
-  const maxSteps = intFlag('max-steps', values['max-steps'], 100_000, 1, maxInt);
-  const pctDepth = intFlag('pct-depth', values['pct-depth'], 3, 1, 1000);
+  const { values } = parseFlags(args, exploreFlags);
+  const runs = intFlag('runs', values.runs, 1, maxInt);
+  const seed = intFlag('seed', values.seed, seedRange.min, seedRange.max);
+  const maxSteps = intFlag('max-steps', values['max-steps'], 1, maxInt);
+  const pctDepth = intFlag('pct-depth', values['pct-depth'], 1, 1000);
   const { modelName, settings } = modelAndSettings('explore', values, io.cwd);
   const { model, config, inst } = loadTarget(modelName, settings);
   const scheduler = makeScheduler(values.scheduler, { seed, pctDepth, stepsEstimate: pctStepsEstimate });
@@ -49,7 +48,7 @@ export function explore(args: string[], io: Io): number {
     result.violation !== null && result.decisions !== null && result.failingRun !== null
       ? recordFinding(io.cwd, inst, {
           seed,
-          run: result.failingRun,
+          run: result.failingRun + 1,
           scheduler: schedulerName,
           decisions: result.decisions,
         })
@@ -67,7 +66,7 @@ export function explore(args: string[], io: Io): number {
         scheduler: finding ? schedulerName : values.scheduler,
         seed,
         runs: result.runs,
-        failingRun: result.failingRun,
+        failingRun: finding ? finding.report.run : null,
         steps: result.steps,
         ms,
         replay: finding ? finding.report.replay : null,
@@ -77,13 +76,14 @@ export function explore(args: string[], io: Io): number {
     );
   } else if (finding) {
     printReport(io, finding.report, finding.file);
-    io.out(`found in run ${result.runs} of ${runs} (${result.steps} steps, ${ms.toFixed(0)} ms)`);
+    io.out(`found in run ${finding.report.run} of ${runs} (${result.steps} steps, ${ms.toFixed(0)} ms)`);
   } else {
     io.out(
       `${model.name} ${showConfig(config)}: no violation in ${result.runs} runs ` +
         `(${values.scheduler}, seed ${seed}, ${result.steps} steps, ${ms.toFixed(0)} ms)`,
     );
   }
+  if (finding) warnIfUnwritten(io, finding);
   if (!values.json && result.coverage !== null)
     for (const line of coverageSummary(result.coverage)) io.out(line);
   return finding ? exitCode.violation : exitCode.ok;

@@ -2,20 +2,19 @@
  * `mmcheck list`: the registered models (name, summary, parameters with type, range, default and doc)
  * and the manifest rows (name, model, configuration, expected outcome). Always exit 0.
  */
-import { parseArgs } from 'node:util';
 import type { AnyModel, ConfigParam } from '../engine/types.js';
 import { models } from '../models/index.js';
 import { manifest } from '../models/manifest.js';
+import { type FlagTable, parseFlags } from './flagTable.js';
 import { exitCode, type Io } from './io.js';
 import { showConfig } from './target.js';
 
+export const listFlags = {
+  json: { type: 'boolean', default: false, doc: 'print one JSON object' },
+} as const satisfies FlagTable;
+
 export function list(args: string[], io: Io): number {
-  const { values } = parseArgs({
-    args,
-    strict: true,
-    allowPositionals: false,
-    options: { json: { type: 'boolean', default: false } },
-  });
+  const { values } = parseFlags(args, listFlags);
   if (values.json) {
     const modelRows = models.map((m) => ({
       name: m.name,

@@ -3,32 +3,32 @@
  * exhaust, or a one-line `mm1:` replay string) with the replay scheduler and tracing on, then prints
  * the trace and the violation. A failure file's recorded trace and violation must match the replayed
  * ones exactly (compared as JSON); any difference is a ReplayDivergence (exit 2), as is a decision
- * that does not fit the execution. Exit 1 when the replay reproduces a violation, 0 when it has none.
+ * that does not fit the execution, and decisions that end while the run goes on ("replay ended at step
+ * k before the run did"; only a recipe marked `.budget` ends in a livelock). Exit 1 when the replay
+ * reproduces a violation, 0 when it has none.
  */
-import { readFileSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { replayDecisions } from '../engine/campaign.js';
 import { ReplayDivergence, UsageError } from '../engine/errors.js';
 import { type FailureReport, parseRecipe, type Recipe } from '../engine/recipe.js';
 import type { TraceEntry } from '../engine/trace.js';
 import { formatViolation } from '../engine/trace.js';
+import { type FlagTable, parseFlags } from './flagTable.js';
+import { readInputFile } from './inputFile.js';
 import { exitCode, type Io } from './io.js';
 import { printTrace } from './report.js';
 import { loadTarget, showConfig } from './target.js';
 
+export const replayFlags = {
+  json: { type: 'boolean', default: false, doc: 'print one JSON object (with the whole trace)' },
+} as const satisfies FlagTable;
+
 export function replay(args: string[], io: Io): number {
-  const { values, positionals } = parseArgs({
-    args,
-    strict: true,
-    allowPositionals: true,
-    options: { json: { type: 'boolean', default: false } },
-  });
+  const { values, positionals } = parseFlags(args, replayFlags, true);
   if (positionals.length !== 1) throw new UsageError('replay: expected exactly one FILE or replay STRING');
   const { recipe, report } = parseRecipe(readSource(positionals[0] as string, io.cwd));
   if (report !== null) checkConsistent(report, recipe);
   const { config, inst } = loadTarget(recipe.model, recipe.config);
-  const replayed = replayDecisions(inst, recipe.decisions);
+  const replayed = replayDecisions(inst, recipe.decisions, recipe.endsAtBudget === true);
   const trace = replayed.trace ?? [];
   if (report !== null) {
     const k = firstDifference(report.trace, trace);
@@ -85,12 +85,7 @@ export function replay(args: string[], io: Io): number {
 /** A replay string is given inline; anything else names a failure file (relative to cwd). */
 function readSource(arg: string, cwd: string): string {
   if (/^\s*mm\d+:/.test(arg)) return arg;
-  const path = resolve(cwd, arg);
-  const stat = statSync(path, { throwIfNoEntry: false });
-  if (stat === undefined)
-    throw new UsageError(`replay: no such file '${arg}' (nor a replay string 'mm1:...')`);
-  if (!stat.isFile()) throw new UsageError(`replay: '${arg}' is not a file`);
-  return readFileSync(path, 'utf8');
+  return readInputFile('replay: file', arg, cwd, " (nor is it a replay string 'mm1:...')");
 }
 
 /** The file's own fields must agree with its replay string (a hand-edited file is caught here). */
@@ -101,6 +96,7 @@ function checkConsistent(report: FailureReport, recipe: Recipe): void {
     ['seed', report.seed, recipe.seed],
     ['config', sorted(report.config), sorted(recipe.config)],
     ['decisions', report.decisions, recipe.decisions],
+    ['endsAtBudget', report.endsAtBudget ?? false, recipe.endsAtBudget ?? false],
   ];
   for (const [name, a, b] of fields) {
     if (!same(a, b))

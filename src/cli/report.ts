@@ -16,7 +16,7 @@ export function printReport(io: Io, report: FailureReport, file: string | null):
   io.out(`  model:     ${report.model}`);
   io.out(`  config:    ${showConfig(report.config)}`);
   io.out(`  seed:      ${report.seed}`);
-  io.out(`  run:       ${report.run}`);
+  io.out(`  run:       ${report.run === 0 ? 'none (exhaustive search)' : report.run}`);
   io.out(`  scheduler: ${report.scheduler}`);
   io.out(`  replay:    ${report.replay}`);
   io.out(`  command:   ${report.command}`);

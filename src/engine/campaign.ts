@@ -5,7 +5,7 @@
  * failing run included, up to its violation), counted without traces (coverage.ts).
  */
 import { Coverage, type CoverageTable, coverageTable } from './coverage.js';
-import { HarnessError } from './errors.js';
+import { HarnessError, ReplayDivergence } from './errors.js';
 import { defaultExecOptions, type ExecOptions, type Execution, execute } from './executor.js';
 import type { Instance } from './instance.js';
 import { encodeReplay, type FailureReport, failureFormat, type Recipe } from './recipe.js';
@@ -50,17 +50,28 @@ export function runCampaign<S>(
   return { runs, steps, violation: null, failingRun: null, decisions: null, coverage: table() };
 }
 
-/** Re-executes recorded decisions with tracing on. Throws ReplayDivergence if they do not fit. */
-export function replayDecisions<S>(inst: Instance<S>, decisions: readonly number[]): Execution<S> {
-  // The step budget is the number of recorded thread picks: a recorded livelock stops at the same step,
-  // and a run that ends by closing a non-progress cycle (a search's livelock) is reported as that cycle.
+/**
+ * Re-executes recorded decisions with tracing on. Throws ReplayDivergence if they do not fit. The step
+ * budget is the number of recorded thread picks, so a recorded livelock stops at the same step, and a
+ * run that ends by closing a non-progress cycle (a search's livelock) is reported as that cycle; when
+ * the recipe does not say it ends at its budget (`endsAtBudget` false), a run still going when the
+ * decisions end is a ReplayDivergence "replay ended at step k before the run did", not a livelock.
+ */
+export function replayDecisions<S>(
+  inst: Instance<S>,
+  decisions: readonly number[],
+  endsAtBudget = true,
+): Execution<S> {
   const maxSteps = decisions.filter((d) => d % 2 === 0).length;
-  return execute(inst, replayScheduler(decisions), 0, {
+  const e = execute(inst, replayScheduler(decisions), 0, {
     maxSteps,
     checkInvariants: true,
     trace: true,
     cycles: true,
   });
+  if (!endsAtBudget && e.violation?.kind === 'livelock')
+    throw new ReplayDivergence(`replay ended at step ${e.steps} before the run did`);
+  return e;
 }
 
 export interface ReportInput {
@@ -81,10 +92,11 @@ export function buildFailureReport<S>(inst: Instance<S>, input: ReportInput): Fa
   const replayed = replayDecisions(inst, input.decisions);
   if (replayed.violation === null)
     throw new HarnessError('buildFailureReport: the recorded run does not fail when replayed');
-  const replay = encodeReplay(recipe);
+  const full: Recipe = replayed.violation.kind === 'livelock' ? { ...recipe, endsAtBudget: true } : recipe;
+  const replay = encodeReplay(full);
   return {
     format: failureFormat,
-    ...recipe,
+    ...full,
     violation: replayed.violation,
     scheduler: input.scheduler,
     run: input.run,

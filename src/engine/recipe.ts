@@ -2,10 +2,12 @@
  * Failures are replay recipes (shared/design.md): a one-line replay string and a JSON failure file,
  * both holding the model, its configuration, the seed and the decisions of the failing run.
  * Replay string: `mm1:<model>:<seed>:<base64url(JSON config)>:<decisions>`, decisions joined by '.',
- * a thread pick as its id, a data choice as `c<value>` ('-' when empty). Parsing rejects anything
- * malformed with a one-line UsageError.
+ * a thread pick as its id, a data choice as `c<value>` ('-' when empty), followed by `.budget` when the
+ * run was cut there by its step budget (a livelock finding; without it, a replay that ends before the
+ * run does is reported as such). Parsing rejects anything malformed with a one-line UsageError.
  */
 import { UsageError } from './errors.js';
+import { failureJsonDepth, parseJson } from './json.js';
 import type { TraceEntry } from './trace.js';
 import type { Config, ConfigValue } from './types.js';
 import type { Violation } from './violation.js';
@@ -15,7 +17,12 @@ export interface Recipe {
   readonly seed: number;
   readonly config: Config;
   readonly decisions: readonly number[];
+  /** The run was cut by its step budget right after the last decision (a livelock); else absent. */
+  readonly endsAtBudget?: true;
 }
+
+/** Ends the decisions of a replay string whose run was cut by its step budget (a livelock). */
+export const budgetMark = '.budget';
 
 export const failureFormat = 'mmcheck-failure/1';
 
@@ -23,6 +30,7 @@ export interface FailureReport extends Recipe {
   readonly format: typeof failureFormat;
   readonly violation: Violation;
   readonly scheduler: string;
+  /** The campaign run that failed, numbered from 1; 0 for a counterexample of exhaustive search. */
   readonly run: number;
   readonly replay: string;
   readonly command: string;
@@ -46,7 +54,7 @@ export function decodeDecisions(text: string): number[] {
 
 export function encodeReplay(r: Recipe): string {
   const config = Buffer.from(JSON.stringify(r.config), 'utf8').toString('base64url');
-  return `mm1:${r.model}:${r.seed}:${config}:${encodeDecisions(r.decisions)}`;
+  return `mm1:${r.model}:${r.seed}:${config}:${encodeDecisions(r.decisions)}${r.endsAtBudget ? budgetMark : ''}`;
 }
 
 export function decodeReplay(text: string): Recipe {
@@ -60,15 +68,18 @@ export function decodeReplay(text: string): Recipe {
   if (!/^-?\d{1,10}$/.test(seedText)) throw new UsageError(`malformed replay string: bad seed '${seedText}'`);
   let config: unknown;
   try {
+    // No depth bound needed: checkConfig looks at the top-level values only.
     config = JSON.parse(Buffer.from(configText, 'base64url').toString('utf8'));
   } catch {
     throw new UsageError('malformed replay string: configuration is not base64url JSON');
   }
+  const endsAtBudget = decisionsText.endsWith(budgetMark);
   return {
     model,
     seed: Number(seedText),
     config: checkConfig(config),
-    decisions: decodeDecisions(decisionsText),
+    decisions: decodeDecisions(endsAtBudget ? decisionsText.slice(0, -budgetMark.length) : decisionsText),
+    ...(endsAtBudget ? { endsAtBudget } : {}),
   };
 }
 
@@ -86,13 +97,7 @@ function checkConfig(v: unknown): Config {
 export function parseRecipe(text: string): { recipe: Recipe; report: FailureReport | null } {
   const trimmed = text.trim();
   if (!trimmed.startsWith('{')) return { recipe: decodeReplay(trimmed), report: null };
-  let data: unknown;
-  try {
-    data = JSON.parse(trimmed);
-  } catch (e) {
-    const reason = e instanceof Error ? (e.message.split('\n')[0] as string) : 'not JSON';
-    throw new UsageError(`malformed failure file: not valid JSON (${reason.slice(0, 80)})`);
-  }
+  const data = parseJson(trimmed, 'malformed failure file', failureJsonDepth);
   const r = data as Partial<FailureReport>;
   if (typeof data !== 'object' || data === null || r.format !== failureFormat) {
     throw new UsageError(`malformed failure file: 'format' is not '${failureFormat}'`);

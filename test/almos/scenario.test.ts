@@ -164,7 +164,7 @@ describe('scenarios', () => {
         s.framesPerCluster = 1;
         s.files = [{ cxy: 0, pages: [[1], [2], [3]] }];
       }),
-      /3 initial pages do not fit in 2 frames/,
+      /cluster 0 holds 3 initial pages but has only 1 frame \(framesPerCluster\)/,
     ],
   ])('rejects %s with a one-line message', (_what, text, pattern) => {
     expect(error(text)).toMatch(pattern);

@@ -1,5 +1,9 @@
-/** `mmcheck exhaust`: BFS and DFS+POR find the lost update; statistics; the failure file replays. */
-import { existsSync } from 'node:fs';
+/**
+ * `mmcheck exhaust`: BFS and DFS+POR find the lost update; statistics; the failure file replays;
+ * findings of different configurations get different failure files.
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { jsonOf, run } from './helpers.js';
 
@@ -23,8 +27,23 @@ describe('mmcheck exhaust', () => {
     expect(text).toContain('verdict:      violation');
     expect(text).toContain("VIOLATION invariant 'noLostUpdate' violated after step 4");
     expect(text).toContain('seed:      0');
+    expect(text).toContain('run:       none (exhaustive search)');
     expect(text).toContain('scheduler: bfs');
-    expect(existsSync(`${r.cwd}/mmcheck-failures/lost-update-noLostUpdate-0-0.json`)).toBe(true);
+    const files = readdirSync(join(r.cwd, 'mmcheck-failures'));
+    expect(files).toEqual([expect.stringMatching(/^lost-update-noLostUpdate-0-0-[0-9a-f]{8}\.json$/)]);
+    expect(text).toContain(`file:      ${join(r.cwd, 'mmcheck-failures', files[0] as string)}`);
+  });
+
+  it('findings of two configurations in one directory get two files; the same one again, none', async () => {
+    const a = jsonOf(await run(['exhaust', '--model', 'lost-update', '--json']));
+    const cwd = join(a.failureFile as string, '..', '..');
+    const b = jsonOf(await run(['exhaust', '--model', 'lost-update', '--set', 'threads=3', '--json'], cwd));
+    const again = jsonOf(await run(['exhaust', '--model', 'lost-update', '--json'], cwd));
+    expect(b.failureFile).not.toBe(a.failureFile);
+    expect(again.failureFile).toBe(a.failureFile);
+    expect(readdirSync(join(cwd, 'mmcheck-failures')).sort()).toEqual(
+      [a.failureFile, b.failureFile].map((f) => (f as string).split('/').at(-1)).sort(),
+    );
   });
 
   it('--dfs --por --json: one object with the search statistics', async () => {

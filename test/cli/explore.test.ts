@@ -1,13 +1,17 @@
 /** `mmcheck explore`: finds the lost update (exit 1, report, failure file, JSON), passes a correct model. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { failureFormat } from '../../src/engine/recipe.js';
 import { manifest } from '../../src/models/manifest.js';
 import { jsonOf, run } from './helpers.js';
 
-const lostUpdateFile = (cwd: string): string =>
-  join(cwd, 'mmcheck-failures', 'lost-update-noLostUpdate-1-0.json');
+/** The one failure file in `cwd`, named for seed 1 and run 1. */
+function lostUpdateFile(cwd: string): string {
+  const files = readdirSync(join(cwd, 'mmcheck-failures'));
+  expect(files).toEqual([expect.stringMatching(/^lost-update-noLostUpdate-1-1-[0-9a-f]{8}\.json$/)]);
+  return join(cwd, 'mmcheck-failures', files[0] as string);
+}
 
 describe('mmcheck explore', () => {
   it('finds the lost update: exit 1, full report, failure file', async () => {
@@ -19,7 +23,7 @@ describe('mmcheck explore', () => {
     expect(text).toContain('model:     lost-update');
     expect(text).toContain('config:    threads=2 increments=1');
     expect(text).toContain('seed:      1');
-    expect(text).toContain('run:       0');
+    expect(text).toContain('run:       1');
     expect(text).toMatch(/scheduler: portfolio:/);
     expect(text).toMatch(/replay: {4}mm1:lost-update:1:/);
     expect(text).toMatch(/command: {3}npx mmcheck replay 'mm1:lost-update:1:[^']+'/);
@@ -29,6 +33,10 @@ describe('mmcheck explore', () => {
     expect(report.format).toBe(failureFormat);
     expect(report.violation.name).toBe('noLostUpdate');
     expect(report.trace).toHaveLength(4);
+    expect(report.run).toBe(1);
+    const found = r.out.findIndex((l) => /^found in run 1 of 1000 \(/.test(l));
+    expect(found).toBeGreaterThan(0);
+    expect(r.out[found + 1]).toMatch(/^coverage \(1 runs?\): /);
   });
 
   it('--json prints exactly one object with the verdict, counts and the failure file', async () => {
@@ -53,8 +61,9 @@ describe('mmcheck explore', () => {
     expect(j.steps).toBeGreaterThanOrEqual(4);
     expect(typeof j.ms).toBe('number');
     expect(j.replay).toMatch(/^mm1:lost-update:7:/);
-    expect(j.failureFile).toMatch(/lost-update-noLostUpdate-7-\d+\.json$/);
-    expect(existsSync(j.failureFile as string)).toBe(true);
+    expect(j.failingRun).toBe(j.runs);
+    expect(j.failureFile).toMatch(new RegExp(`lost-update-noLostUpdate-7-${j.runs}-[0-9a-f]{8}\\.json$`));
+    expect(JSON.parse(readFileSync(j.failureFile as string, 'utf8')).run).toBe(j.runs);
   });
 
   it('is deterministic: same flags, same replay string', async () => {

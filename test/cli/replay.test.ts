@@ -55,6 +55,43 @@ describe('mmcheck replay', () => {
     expect(r.out.at(-1)).toBe('no violation');
   });
 
+  it('a replay string cut before the run ends: "replay ended at step k", not a livelock (exit 2)', async () => {
+    const { report } = await failure();
+    const picks = report.decisions.filter((d) => d % 2 === 0).length;
+    const cut = encodeReplay({ ...report, decisions: report.decisions.slice(0, -1) });
+    expectUsageError(
+      await run(['replay', cut]),
+      new RegExp(`^mmcheck: replay ended at step ${picks - 1} before the run did$`),
+    );
+    expectUsageError(
+      await run(['replay', encodeReplay({ ...report, decisions: [] })]),
+      /^mmcheck: replay ended at step 0 before the run did$/,
+    );
+  });
+
+  it('a livelock finding: its replay string ends in .budget and reproduces it (exit 1)', async () => {
+    const r = await run(['explore', '--model', 'lost-update', '--max-steps', '3', '--json']);
+    const j = jsonOf(r);
+    expect(j).toMatchObject({ violation: 'livelock', message: 'step budget of 3 exhausted' });
+    expect(j.replay).toMatch(/^mm1:lost-update:1:[^:]+:\d+\.\d+\.\d+\.budget$/);
+    const fromString = await run(['replay', j.replay as string]);
+    expect(fromString.code).toBe(1);
+    expect(fromString.out.at(-1)).toBe('reproduced: livelock');
+    const fromFile = await run(['replay', j.failureFile as string]);
+    expect(fromFile.code).toBe(1);
+    expect(fromFile.out.at(-1)).toBe('reproduced: same violation, same trace');
+    expectUsageError(
+      await run(['replay', (j.replay as string).replace(/\.budget$/, '')]),
+      /^mmcheck: replay ended at step 3 before the run did$/,
+    );
+  });
+
+  it('a failure file whose budget mark disagrees with its replay string is malformed (exit 2)', async () => {
+    const { file, report } = await failure();
+    tamper(file, report, { endsAtBudget: true });
+    expectUsageError(await run(['replay', file]), /'endsAtBudget' does not match the 'replay' string/);
+  });
+
   it('tampered decisions picking a thread that is not enabled: replay diverged (exit 2)', async () => {
     const { file, report } = await failure();
     const decisions = [...report.decisions];

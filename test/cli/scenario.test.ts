@@ -43,7 +43,10 @@ describe('--scenario', () => {
   });
 
   it.each([
-    [['explore', '--scenario', 'missing.json'], /^mmcheck: explore: no scenario file 'missing.json'$/],
+    [
+      ['explore', '--scenario', 'missing.json'],
+      /^mmcheck: explore: scenario file 'missing.json' does not exist$/,
+    ],
     [['exhaust', '--scenario', 'bad.json'], /^mmcheck: scenario: clusters: 0 is out of range 1\.\.4$/],
     [['explore', '--model', 'almos', '--set', 'scenario=nope'], /^mmcheck: unknown scenario 'nope'/],
     [['explore', '--model', 'lost-update', '--scenario', 'fault.json'], /has no setting 'scenario'/],

@@ -36,8 +36,12 @@ const cases: [string, string[], RegExp][] = [
   ],
   ['exhaust without --model', ['exhaust'], /--model is required/],
   ['replay without argument', ['replay'], /exactly one FILE/],
-  ['replay of a missing file', ['replay', 'nope.json'], /no such file 'nope.json'/],
-  ['replay of a directory', ['replay', '.'], /is not a file/],
+  [
+    'replay of a missing file',
+    ['replay', 'nope.json'],
+    /^mmcheck: replay: file 'nope.json' does not exist \(nor is it a replay string 'mm1:...'\)$/,
+  ],
+  ['replay of a directory', ['replay', '.'], /^mmcheck: replay: file '.' is a directory$/],
   ['malformed replay string', ['replay', 'mm1:lost-update:x'], /malformed replay string/],
   ['replay string of an unknown model', ['replay', 'mm1:nope:1:e30:0'], /unknown model 'nope'/],
   ['replay string with bad decisions', ['replay', 'mm1:lost-update:1:e30:0.x'], /bad decision "x"/],
@@ -60,6 +64,14 @@ describe('usage errors', () => {
     const cwd = tempDir();
     writeFileSync(join(cwd, 'f.json'), text);
     expectUsageError(await run(['replay', 'f.json'], cwd), /malformed failure file/);
+  });
+});
+
+describe('long input in a message', () => {
+  it('an unknown option of 100,000 characters: one line of at most 1,008 characters', async () => {
+    const r = await run(['explore', `--${'x'.repeat(100_000)}`]);
+    expectUsageError(r, /^mmcheck: Unknown option '--x{900,}\.\.\.$/);
+    expect((r.err[0] as string).length).toBe('mmcheck: '.length + 1000);
   });
 });
 

@@ -13,7 +13,7 @@ import { claimFrame, firstFreeFrame, newPhysicalMemory } from '../../hw/memory.j
 import { PTE } from '../../hw/pte.js';
 import { newFifos } from '../../hw/rpcFifo.js';
 import type { Knobs } from './knobs.js';
-import type { Scenario, ScenarioVseg } from './scenario.js';
+import { initialPageCluster, type Scenario, type ScenarioVseg } from './scenario.js';
 import type { AlmosShared, Copy, PageDesc, Process, ThreadDesc, Vseg } from './state.js';
 
 export const emptyRwLock = () => ({ readers: [], writer: -1, rq: [], wq: [] });
@@ -93,7 +93,7 @@ export function initialState(sc: Scenario, knobs: Knobs): SystemState<AlmosShare
     const words: { [k: string]: number[] } = {};
     for (const pg of p.pages ?? []) {
       const v = refCopy.vsl.find((x) => pg.vpn >= x.base && pg.vpn < x.base + x.size) as Vseg;
-      const cxy = v.type === 'DATA' ? pg.vpn % sc.clusters : v.cxy;
+      const cxy = initialPageCluster(v, pg.vpn, sc.clusters);
       refCopy.gpt[pg.vpn] = { attr: vsegAttr(v), ppn: alloc(cxy, pg.content) };
       pg.content.forEach((x, off) => {
         words[`${pg.vpn}:${off}`] = [x];

@@ -27,7 +27,7 @@ import { ppmAllocPage, ppmFreePage, rpcPmemGetPages, rpcPmemReleasePages } from 
 import { removeVseg, rpcVmmRemoveVseg } from './removeVseg.js';
 import { removeVsegLocked } from './removeVsegLocked.js';
 import { rpcSend, rpcServer } from './rpc.js';
-import { parseScenario, type Scenario } from './scenario.js';
+import { checkInitialFrames, parseScenario, type Scenario } from './scenario.js';
 import { builtinScenarios } from './scenarios.js';
 import { halGptSetCow, rpcVmmSetCow, setCow } from './setCow.js';
 import { setCowByVpn } from './setCowByVpn.js';
@@ -81,8 +81,9 @@ export function resolveScenario(text: string): Scenario {
   const builtin = builtinScenarios[text];
   if (builtin !== undefined && Object.hasOwn(builtinScenarios, text)) return builtin;
   if (!text.trimStart().startsWith('{')) {
+    const name = text.length > 40 ? `${text.slice(0, 37)}...` : text;
     throw new UsageError(
-      `unknown scenario '${text}' (built-in: ${Object.keys(builtinScenarios).join(', ')}; or JSON)`,
+      `unknown scenario '${name}' (built-in: ${Object.keys(builtinScenarios).join(', ')}; or JSON)`,
     );
   }
   return parseScenario(text);
@@ -117,7 +118,8 @@ export function almos(options: AlmosOptions = {}): Model<AlmosShared, AlmosConfi
     params,
     defaultConfig: { scenario: 'default', framesPerCluster: 0, ...defaultKnobs },
     validate: (c) => {
-      resolveScenario(c.scenario);
+      const sc = resolveScenario(c.scenario);
+      if (c.framesPerCluster > 0) checkInitialFrames(sc, c.framesPerCluster);
     },
     init(c) {
       const sc = resolveScenario(c.scenario);

@@ -5,6 +5,7 @@
  * offending field. Addresses (`va`) are word addresses: vpn = va div wordsPerPage.
  */
 import { UsageError } from '../../engine/errors.js';
+import { parseJson, scenarioJsonDepth, showJson } from '../../engine/json.js';
 import type { VsegType } from './state.js';
 
 export type Op =
@@ -75,7 +76,7 @@ function arr(v: unknown, c: Checker): unknown[] {
   return v as unknown[];
 }
 function int(v: unknown, c: Checker, min: number, max: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v)) c.fail(`expected an integer, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v)) c.fail(`expected an integer, got ${showJson(v)}`);
   if ((v as number) < min || (v as number) > max) c.fail(`${v} is out of range ${min}..${max}`);
   return v as number;
 }
@@ -85,15 +86,7 @@ function known(o: Obj, c: Checker, keys: readonly string[]): void {
 }
 
 export function parseScenario(text: string): Scenario {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(
-      `scenario: not valid JSON (${(e instanceof Error ? e.message : '').split('\n')[0]})`,
-    );
-  }
-  return checkScenario(raw);
+  return checkScenario(parseJson(text, 'scenario', scenarioJsonDepth));
 }
 
 export function checkScenario(raw: unknown): Scenario {
@@ -125,10 +118,7 @@ export function checkScenario(raw: unknown): Scenario {
     if (n > cores) c.fail(`cluster ${cxy} runs ${n} threads but has only ${cores} cores`);
   });
   if (perCluster.every((n) => n === 0)) c.fail('no thread');
-  const pages =
-    files.reduce((n, f) => n + f.pages.length, 0) + processes.reduce((n, p) => n + (p.pages?.length ?? 0), 0);
-  if (pages > clusters * frames) c.fail(`${pages} initial pages do not fit in ${clusters * frames} frames`);
-  return {
+  const sc = {
     clusters,
     coresPerCluster: cores,
     framesPerCluster: frames,
@@ -137,6 +127,44 @@ export function checkScenario(raw: unknown): Scenario {
     files,
     processes,
   };
+  checkInitialFrames(sc, frames);
+  return sc;
+}
+
+/**
+ * The cluster whose frame holds an initial page of `vseg` (init.ts allocates it there): a DATA page
+ * in cluster vpn mod clusters (the DATA distribution), an ANON/REMOTE page in its vseg's cluster.
+ */
+export function initialPageCluster(
+  vseg: { type: string; cxy?: number },
+  vpn: number,
+  clusters: number,
+): number {
+  return vseg.type === 'DATA' ? vpn % clusters : (vseg.cxy as number);
+}
+
+/**
+ * Every cluster has a frame for each initial page it holds (file pages in their mapper's cluster,
+ * mapped pages where `initialPageCluster` puts them) when it has `framesPerCluster` frames. Called by
+ * `checkScenario` and again by the model when a `framesPerCluster` setting overrides the scenario's.
+ */
+export function checkInitialFrames(sc: Scenario, framesPerCluster: number): void {
+  const used: number[] = new Array(sc.clusters).fill(0);
+  for (const f of sc.files ?? []) used[f.cxy] = (used[f.cxy] as number) + f.pages.length;
+  for (const p of sc.processes) {
+    for (const pg of p.pages ?? []) {
+      const v = p.vsegs.find((s) => pg.vpn >= s.base && pg.vpn < s.base + s.size) as ScenarioVseg;
+      const cxy = initialPageCluster(v, pg.vpn, sc.clusters);
+      used[cxy] = (used[cxy] as number) + 1;
+    }
+  }
+  used.forEach((n, cxy) => {
+    if (n > framesPerCluster) {
+      throw new UsageError(
+        `scenario: cluster ${cxy} holds ${n} initial pages but has only ${framesPerCluster} frame${framesPerCluster === 1 ? '' : 's'} (framesPerCluster)`,
+      );
+    }
+  });
 }
 
 type Dims = { clusters: number; cores: number; frames: number; words: number; vpnCount: number };
@@ -169,11 +197,14 @@ function checkProcess(v: unknown, c: Checker, d: Dims, files: File[]): ScenarioP
     if (t.stack) ranges.push([t.stack.base, t.stack.size, `threads[${i}].stack`]);
   });
   noOverlap(ranges, c);
+  const listed = new Set<number>();
   const pages = arr(o.pages ?? [], c.at('pages')).map((x, i) => {
     const pc = c.at('pages').at(i);
     const p = obj(x, pc);
     known(p, pc, ['vpn', 'content']);
     const vpn = int(p.vpn, pc.at('vpn'), 0, d.vpnCount - 1);
+    if (listed.has(vpn)) pc.at('vpn').fail(`vpn ${vpn} is listed twice (one initial page per vpn)`);
+    listed.add(vpn);
     const vs = vsegs.find((s) => vpn >= s.base && vpn < s.base + s.size);
     if (!vs || !['DATA', 'ANON', 'REMOTE'].includes(vs.type))
       pc.fail(`vpn ${vpn} is not in a DATA/ANON/REMOTE vseg`);
@@ -197,7 +228,7 @@ function checkVseg(v: unknown, c: Checker, d: Dims, files: File[]): ScenarioVseg
   known(o, c, ['type', 'base', 'size', 'cxy', 'file', 'writable']);
   const type = o.type as ScenarioVseg['type'];
   if (!vsegTypes.includes(type))
-    c.at('type').fail(`expected one of ${vsegTypes.join('|')}, got ${JSON.stringify(o.type)}`);
+    c.at('type').fail(`expected one of ${vsegTypes.join('|')}, got ${showJson(o.type)}`);
   const base = int(o.base, c.at('base'), 0, d.vpnCount - 1);
   const size = int(o.size, c.at('size'), 1, d.vpnCount - base);
   const out: ScenarioVseg = { type, base, size };
@@ -277,8 +308,6 @@ function checkOp(v: unknown, c: Checker, d: Dims, files: File[]): Op {
       known(o, c, ['op', 'base']);
       return { op: 'munmap', base: int(o.base, c.at('base'), 0, d.vpnCount - 1) };
     default:
-      return c
-        .at('op')
-        .fail(`unknown operation ${JSON.stringify(o.op)} (load, store, fork, exit, mmap, munmap)`);
+      return c.at('op').fail(`unknown operation ${showJson(o.op)} (load, store, fork, exit, mmap, munmap)`);
   }
 }
