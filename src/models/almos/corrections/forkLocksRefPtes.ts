@@ -9,8 +9,10 @@
  * Holding one PTE lock per vpn for the whole fork, not only while the vpn is copied, is what makes the
  * child's copy one instant of the parent's memory: a COW released early lets a parent thread store the
  * new value of an already copied page, then of a page still to be copied (F5).
- * Limit: the list of vpns is read from the reference VSL when the fork starts; a vseg mmap'ed during
- * the fork is not excluded (no scenario does that).
+ * Limits: the list of vpns is read from the reference VSL when the fork starts; a vseg mmap'ed during
+ * the fork is not excluded (no scenario does that). The locks are held across RPC_PROCESS_MAKE_FORK
+ * when the child's cluster is remote: waiters spin for the whole fork (the model's PTE locks are not
+ * busylocks, so lockDiscipline does not object; a kernel would rather sleep on such a wait).
  *
  * `forkLockRefPtes`: locals in `pid`; returns the locked vpns. `forkUnlockRefPtes`: locals in `pid`,
  * `vpns` (that list).
