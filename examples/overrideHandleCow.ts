@@ -25,8 +25,18 @@ export const reuseAlwaysHandleCow: typeof handleCow = {
   },
 } as typeof handleCow;
 
+/**
+ * The fork with its window closed (docs/findings.md F4: the documented fork alone already violates
+ * noWritableSharing), so that what search finds is the variant's own bug.
+ */
+export const forkWindowClosed = {
+  generation: 'G1',
+  forkHoldsGptLock: true,
+  forkProtectsParentFirst: true,
+} as const;
+
 export function checkVariant() {
   const model = almos({ overrides: { handleCow: reuseAlwaysHandleCow } });
-  const inst = new Instance(model, { ...model.defaultConfig, scenario: 'fork', generation: 'G1' });
+  const inst = new Instance(model, { ...model.defaultConfig, scenario: 'fork', ...forkWindowClosed });
   return search(inst, { ...defaultSearchOptions, strategy: 'bfs' });
 }

@@ -4,7 +4,7 @@
  * shared ALMOS invariants are written elsewhere; the tests pick their own list so verdicts are stable).
  */
 
-import { regionOf } from '../../spec/memory.js';
+import { privateValues, regionOf } from '../../spec/memory.js';
 import { execute } from '../../src/engine/executor.js';
 import { Instance } from '../../src/engine/instance.js';
 import type { Scheduler } from '../../src/engine/scheduler.js';
@@ -60,9 +60,15 @@ export function cowStack(s: S, pids: readonly number[], cxy: number, vpn: number
   const attr = PTE.MAPPED | PTE.SMALL | PTE.READABLE | PTE.USER | PTE.CACHABLE | PTE.COW;
   for (const pid of pids) {
     ((s.proc[pid] as { copy: Array<Copy | null> }).copy[cxy] as Copy).gpt[vpn] = { attr, ppn };
-    const words = s.ghost.spec.procs[pid]?.words as { [k: string]: number[] };
-    content.forEach((x, off) => {
-      words[`${vpn}:${off}`] = [x];
+    const ap = s.ghost.spec.procs[pid];
+    if (ap === undefined) continue;
+    ap.snapshots = ap.snapshots.map((snap) => {
+      const out = { ...snap };
+      content.forEach((x, off) => {
+        if (x === 0) delete out[`${vpn}:${off}`];
+        else out[`${vpn}:${off}`] = x;
+      });
+      return out;
     });
   }
   return ppn;
@@ -145,7 +151,7 @@ export const quiescentCoherence: Inv = {
           if (ap === undefined || !ap.alive || !isMapped(pte) || (regionOf(ap, v)?.file ?? -1) >= 0) continue;
           const frame = s.mem[pte.ppn] as number[];
           for (let off = 0; off < s.wordsPerPage; off++) {
-            const allowed = ap.words[`${v}:${off}`] ?? [0];
+            const allowed = privateValues(ap, v, off);
             if (!allowed.includes(frame[off] as number))
               return `P${pid} vpn ${v}:${off} holds ${frame[off]}, spec allows ${JSON.stringify(allowed)}`;
           }

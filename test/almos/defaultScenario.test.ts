@@ -32,8 +32,18 @@ const onlyIn = {
     'rpcVmmGlobalUpdatePte',
     'rpcVmmCreateVseg',
   ],
-  /** cowProtocol=decrementAfterUpdate; setCowLocksRefPte (G2); munmapProtocol=detachFirst. */
-  corrections: ['cowReleaseOld', 'setCowByVpn', 'removeVsegLocked'],
+  /**
+   * cowProtocol=decrementAfterUpdate; setCowLocksRefPte (G2); munmapProtocol=detachFirst;
+   * forkProtectsParentFirst; forkLocksRefPtes (G2).
+   */
+  corrections: [
+    'cowReleaseOld',
+    'setCowByVpn',
+    'removeVsegLocked',
+    'forkCopyRangeProtected',
+    'forkLockRefPtes',
+    'forkUnlockRefPtes',
+  ],
 };
 const sorted = (names: readonly string[]) => [...names].sort();
 
@@ -55,8 +65,12 @@ describe('the default scenario', () => {
   });
 
   it.each([
-    ['G1', g1Corrected, ['cowReleaseOld', 'removeVsegLocked']],
-    ['G2', g2Corrected, ['cowReleaseOld', 'setCowByVpn', 'removeVsegLocked']],
+    ['G1', g1Corrected, ['cowReleaseOld', 'removeVsegLocked', 'forkCopyRangeProtected']],
+    [
+      'G2',
+      g2Corrected,
+      ['cowReleaseOld', 'removeVsegLocked', 'forkCopyRangeProtected', 'forkLockRefPtes', 'forkUnlockRefPtes'],
+    ],
   ])('%s corrected: 10 runs pass and enter the corrections', (_g, knobs, corrections) => {
     const r = coverage(knobs, 10, true);
     expect(r.violation).toBeNull();

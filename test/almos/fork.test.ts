@@ -4,6 +4,9 @@
  * parent's reference and copies, the forks counters (FILE pages and `fileCopyIncrementsForks`), the
  * child's main thread and the parent's later COW store checked by the refinement invariant, exhaustive
  * BFS on a tiny fork, the documented-defaults findings, and footprints validated by traced random runs.
+ * The documented fork gives the child a COW entry before the parent's is protected (F4: noWritableSharing
+ * at its first copied page), so the runs that check every invariant use the fork with that window
+ * closed (`forkProtectsParentFirst` with its exclusion); the end state is the documented one.
  */
 import { describe, expect, it } from 'vitest';
 import { replayDecisions } from '../../src/engine/campaign.js';
@@ -19,6 +22,7 @@ import { almosModel } from '../../src/models/almos/model.js';
 import type { Op, Scenario } from '../../src/models/almos/scenario.js';
 import { builtinScenarios } from '../../src/models/almos/scenarios.js';
 import type { AlmosShared, Copy } from '../../src/models/almos/state.js';
+import { restrictInvariants } from '../../src/models/manifest.js';
 
 type S = AlmosShared;
 const ld = (va: number): Op => ({ op: 'load', va });
@@ -28,6 +32,11 @@ const cowRo = (p: Pte | undefined) =>
   p !== undefined && (p.attr & PTE.COW) !== 0 && (p.attr & PTE.WRITABLE) === 0;
 const copy = (s: S, pid: number, cxy: number) => s.proc[pid]?.copy[cxy] as Copy;
 
+/** The fork window closed (F4's correction), per generation. */
+const closed = (generation: 'G1' | 'G2'): Partial<Knobs> =>
+  generation === 'G1'
+    ? { generation, forkHoldsGptLock: true, forkProtectsParentFirst: true }
+    : { generation, forkLocksRefPtes: true, forkProtectsParentFirst: true };
 const instance = (sc: Scenario, knobs: Partial<Knobs> = {}) =>
   new Instance<S>(almosModel, { ...almosModel.defaultConfig, scenario: JSON.stringify(sc), ...knobs });
 const traced = (inst: Instance<S>, sched: Scheduler) =>
@@ -83,7 +92,7 @@ describe('fork: the child process after the fork', () => {
   for (const generation of ['G1', 'G2'] as const) {
     for (const y of [0, 1]) {
       it(`${generation}, child in cluster ${y}: descriptor, VSL, GPT with COW, forks, parent COW`, () => {
-        const e = traced(instance(scenario(y, []), { generation }), parentFirst);
+        const e = traced(instance(scenario(y, []), closed(generation)), parentFirst);
         expect(e.violation).toBeNull();
         const s = e.state.shared;
         const child = s.proc[1];
@@ -125,7 +134,8 @@ describe('fork: the child process after the fork', () => {
       [false, 0],
       [true, 1],
     ] as const) {
-      const e = traced(instance(scenario(1, []), { fileCopyIncrementsForks: knob }), parentFirst);
+      const knobs = { ...closed('G1'), fileCopyIncrementsForks: knob };
+      const e = traced(instance(scenario(1, []), knobs), parentFirst);
       const s = e.state.shared;
       const ppn = copy(s, 0, 0).gpt[8]?.ppn as number;
       expect(copy(s, 1, 1).gpt[8]?.ppn).toBe(ppn);
@@ -139,7 +149,7 @@ describe('fork: the child runs, the parent breaks the COW', () => {
     it(`${generation}: the child reads the parent's memory, then both write privately`, () => {
       const child = [ld(0), ld(12), ld(8), st(0, 3), ld(0), st(12, 9)];
       const e = traced(
-        instance(scenario(1, child, [st(0, 5), ld(0), st(12, 8), ld(12)]), { generation }),
+        instance(scenario(1, child, [st(0, 5), ld(0), st(12, 8), ld(12)]), closed(generation)),
         parentFirst,
       );
       expect(e.violation).toBeNull();
@@ -165,16 +175,24 @@ describe('fork: the child runs, the parent breaks the COW', () => {
     const sc = scenario(1, child, [st(0, 5), ld(1), st(8, 71), ld(12)]);
     sc.processes[0]?.threads.splice(0, 1);
     for (const generation of ['G1', 'G2'] as const) {
-      const inst = instance(sc, { generation });
+      const inst = instance(sc, closed(generation));
       for (let seed = 1; seed <= 40; seed++) expect(traced(inst, randomScheduler(seed)).violation).toBeNull();
+      // The documented fork, same schedules: the parent's stack is still writable when the child maps it.
+      const documented = traced(instance(sc, { generation }), randomScheduler(1)).violation;
+      expect(documented?.message).toMatch(/^ppn \d+ is shared by P0, P1 but P0 c0 vpn 1?[0-9] .*MSRWCU/);
     }
   });
 });
 
 /** Built-in `fork`: one parent thread (stack vpn 3) forks into cluster 1, then stores to a shared page. */
 const tiny = builtinScenarios.fork as Scenario;
-const bfs = (sc: Scenario, knobs: Partial<Knobs>) => {
-  const inst = instance(sc, knobs);
+const bfs = (sc: Scenario, knobs: Partial<Knobs>, invariants?: readonly string[]) => {
+  const model = invariants ? restrictInvariants(almosModel, invariants) : almosModel;
+  const inst = new Instance<S>(model, {
+    ...almosModel.defaultConfig,
+    scenario: JSON.stringify(sc),
+    ...knobs,
+  });
   const r = search(inst, { ...defaultSearchOptions, strategy: 'bfs' });
   const trace = r.decisions ? (replayDecisions(inst, r.decisions).trace ?? []) : [];
   return { ...r, labels: trace.map((t) => `${t.thread} ${t.label}`) };
@@ -182,27 +200,41 @@ const bfs = (sc: Scenario, knobs: Partial<Knobs>) => {
 
 describe('fork: exhaustive search', () => {
   for (const generation of ['G1', 'G2'] as const) {
-    it(`${generation}: every interleaving of the tiny fork passes`, () => {
-      const r = bfs(tiny, { generation });
+    it(`${generation}: every interleaving of the tiny fork passes with the window closed`, () => {
+      const r = bfs(tiny, closed(generation));
       expect(r.verdict).toBe('pass');
       expect(r.states).toBeGreaterThan(200);
     });
+
+    // Finding F4 (documented): forkCopyRange writes the child's COW entry of the DATA page while the
+    // parent's reference entry is still writable (setCow marks it after threadUserFork).
+    it(`finding ${generation} F4: the child shares a page the parent still maps writable`, () => {
+      const r = bfs(tiny, { generation });
+      expect(r.violation?.message).toBe(
+        'ppn 0 is shared by P0, P1 but P0 c0 vpn 0 -> ppn 0 (MSRWCU) is not COW read-only',
+      );
+      expect(r.labels.at(-1)).toBe('rpc@c1 forkCopyRange.writePte');
+    });
   }
 
-  // Finding (documented defaults): a parent thread's false page fault reads the reference PTE before
-  // setCow and installs it in its (then unmapped, so skipped) copy after: a writable mapping of a page
-  // the child holds in COW mode.
+  // Finding F1 (behind F4: protect-first alone, without the fork-wide exclusion of forkHoldsGptLock):
+  // a parent thread's false page fault reads the writable reference PTE before the fork protects it
+  // and installs it in its (then unmapped, so skipped) copy after: a writable mapping of a page the
+  // child holds in COW mode.
   const staleFault = builtinScenarios['fork-sibling-fault'] as Scenario;
+  const protectFirst = { generation: 'G1', forkProtectsParentFirst: true } as const;
   it('finding G1: a stale false page fault leaves a writable mapping of a page shared with the child', () => {
-    const r = bfs(staleFault, { generation: 'G1' });
+    const r = bfs(staleFault, protectFirst);
     expect(r.violation?.name).toBe('noWritableSharing');
     const at = (label: string) => r.labels.indexOf(label);
-    expect(at('P0.T1@c1 handlePageFault.pubReadRef')).toBeLessThan(at('P0.T0@c0 halGptSetCow.next'));
+    expect(at('P0.T1@c1 handlePageFault.pubReadRef')).toBeLessThan(
+      at('P0.T0@c0 forkCopyRangeProtected.protect'),
+    );
     expect(r.labels.at(-1)).toBe('P0.T1@c1 handlePageFault.falseCopy');
   });
 
-  // Finding (documented defaults): a sibling's true page fault sets the reference PTE (forkCopy copies
-  // it to the child, setCow marks it COW), then sets its own copy with the writable attributes.
+  // Finding F2 (behind F4, as above): a sibling's true page fault sets the reference PTE (the fork
+  // protects it and shares it with the child), then sets its own copy with the writable attributes.
   it('finding G1: a true page fault during the fork maps a page shared with the child writable', () => {
     const sc: Scenario = {
       ...staleFault,
@@ -218,16 +250,17 @@ describe('fork: exhaustive search', () => {
         },
       ],
     };
-    const r = bfs(sc, { generation: 'G1' });
+    const r = bfs(sc, protectFirst);
     expect(r.violation?.name).toBe('noWritableSharing');
     const at = (label: string) => r.labels.indexOf(label);
-    const copied = r.labels.lastIndexOf('P0.T0@c0 forkCopyRange.writePte');
+    const copied = r.labels.lastIndexOf('P0.T0@c0 forkCopyRangeProtected.writePte');
     expect(at('P0.T1@c1 handlePageFault.trueSetRef')).toBeLessThan(copied);
     expect(r.labels.at(-1)).toBe('P0.T1@c1 handlePageFault.trueSetLocal');
   });
 
+  // Finding F1, G2 (documented; F4 comes first, so copyCoherence is checked alone here).
   it('finding G2: setCow under the PTE lock rewrites a copy globalUpdatePte has just updated', () => {
-    const r = bfs(staleFault, { generation: 'G2' });
+    const r = bfs(staleFault, { generation: 'G2' }, ['copyCoherence']);
     expect(r.violation?.name).toBe('copyCoherence');
     const at = (label: string) => r.labels.lastIndexOf(label);
     expect(at('P0.T1@c1 globalUpdatePte.updateCopy')).toBeLessThan(at('P0.T0@c0 halGptSetCow.setLocked'));

@@ -1,9 +1,11 @@
 /**
- * Corrected fork variants (knobs `forkHoldsGptLock` G1, `setCowLocksRefPte` + `updateRefLast` G2, with
- * `faultHoldsRefLock`, and in G1 `cowProtocol = decrementAfterUpdate` for handleCow's own busylock
- * finding): exhaustive BFS on the built-in fork scenarios — the documented step order violates an
- * invariant, the corrected knobs pass, and dropping any one of them brings a violation back — then
- * random and PCT campaigns, and traced runs validating the footprints of the corrected steps.
+ * Corrected fork variants (knobs `forkProtectsParentFirst` with `forkHoldsGptLock` G1 or
+ * `forkLocksRefPtes` G2, with `faultHoldsRefLock`, G2 `updateRefLast`, and in G1 `cowProtocol =
+ * decrementAfterUpdate` for handleCow's own busylock finding): exhaustive BFS on the built-in fork
+ * scenarios — the documented step order violates noWritableSharing in the fork window (F4), the
+ * documented races behind it (F1-F3) remain once only the window is closed, the corrected knobs pass,
+ * and dropping any one of them brings a violation back — then random and PCT campaigns, and traced
+ * runs validating the footprints of the corrected steps.
  */
 import { describe, expect, it } from 'vitest';
 import { replayDecisions, runCampaign } from '../../src/engine/campaign.js';
@@ -21,14 +23,21 @@ type S = AlmosShared;
 const G1_FIXED: Partial<Knobs> = {
   generation: 'G1',
   forkHoldsGptLock: true,
+  forkProtectsParentFirst: true,
   faultHoldsRefLock: true,
   cowProtocol: 'decrementAfterUpdate',
 };
 const G2_FIXED: Partial<Knobs> = {
   generation: 'G2',
-  setCowLocksRefPte: true,
+  forkLocksRefPtes: true,
+  forkProtectsParentFirst: true,
   updateRefLast: true,
   faultHoldsRefLock: true,
+};
+/** Only the fork window closed (F4): the documented designs plus the fork's own correction. */
+const WINDOW_CLOSED: { [g: string]: Partial<Knobs> } = {
+  G1: { generation: 'G1', forkHoldsGptLock: true, forkProtectsParentFirst: true },
+  G2: { generation: 'G2', forkLocksRefPtes: true, forkProtectsParentFirst: true },
 };
 const FORK_SCENARIOS = [
   'fork',
@@ -37,6 +46,7 @@ const FORK_SCENARIOS = [
   'fork-sibling-cow',
   'fork-remote-sibling-cow',
   'fork-concurrent',
+  'fork-snapshot',
 ] as const;
 
 const instance = (scenario: string, knobs: Partial<Knobs>) =>
@@ -50,41 +60,46 @@ function bfs(scenario: string, knobs: Partial<Knobs>) {
 }
 
 describe('documented fork: the findings', () => {
-  const cases: Array<[string, Partial<Knobs>, string, string]> = [
-    // F1: the sibling's false fault installs the pre-fork writable PTE after setCow skipped its copy.
-    ['fork-sibling-fault', { generation: 'G1' }, 'noWritableSharing', 'handlePageFault.falseCopy'],
-    // F2: the true fault sets its own copy writable after forkCopy and setCow.
-    ['fork-true-fault', { generation: 'G1' }, 'noWritableSharing', 'handlePageFault.trueSetLocal'],
-    ['fork-sibling-cow', { generation: 'G1' }, 'noWritableSharing', 'handlePageFault.falseCopy'],
-    // F3: setCow's set_pte writes back the value it read at lock time over globalUpdatePte's store.
-    ['fork-sibling-fault', { generation: 'G2' }, 'copyCoherence', ''],
-    ['fork-true-fault', { generation: 'G2' }, 'copyCoherence', ''],
-    ['fork-sibling-cow', { generation: 'G2' }, 'copyCoherence', ''],
-  ];
-  for (const [scenario, knobs, name, last] of cases) {
-    it(`${knobs.generation} ${scenario}: ${name}`, () => {
-      const r = bfs(scenario, knobs);
-      expect(r.violation?.name).toBe(name);
-      if (last !== '') expect(r.labels.at(-1)).toBe(`P0.T1@c1 ${last}`);
-    });
+  // F4: forkCopyRange gives the child a COW entry of a page the parent still maps writable (setCow
+  // has not run yet), in every fork scenario, at the first page copied.
+  for (const generation of ['G1', 'G2'] as const) {
+    for (const scenario of FORK_SCENARIOS) {
+      it(`${generation} ${scenario}: noWritableSharing in the fork window (F4)`, () => {
+        const r = bfs(scenario, { generation });
+        expect(r.violation?.name).toBe('noWritableSharing');
+        expect(r.violation?.message).toMatch(/but P0 c[01] vpn \d -> ppn \d \(MSRWCU\) is not COW/);
+        expect(r.labels.at(-1)).toMatch(/ forkCopyRange\.writePte$/);
+      });
+    }
   }
 
-  it('G2 fork-sibling-fault: globalUpdatePte stores into the copy setCow holds locked', () => {
-    const r = bfs('fork-sibling-fault', { generation: 'G2' });
-    const at = (label: string) => r.labels.lastIndexOf(label);
-    expect(at('P0.T0@c0 lockPte.spin')).toBeLessThan(at('P0.T1@c1 globalUpdatePte.updateCopy'));
-    expect(at('P0.T1@c1 globalUpdatePte.updateCopy')).toBeLessThan(at('P0.T0@c0 halGptSetCow.setLocked'));
-  });
+  // F1-F3 behind the window: the sibling's fault installs the writable pre-fork reference PTE after
+  // the fork protected the reference and skipped the sibling's still unmapped copy.
+  const behind: Array<[string, 'G1' | 'G2', string]> = [
+    ['fork-sibling-fault', 'G1', 'handlePageFault.falseCopy'],
+    ['fork-sibling-cow', 'G1', 'handlePageFault.falseCopy'],
+    ['fork-sibling-fault', 'G2', 'handlePageFaultG2.setLocalFromRef'],
+    ['fork-true-fault', 'G2', 'handlePageFaultG2.setLocalFromRef'],
+  ];
+  for (const [scenario, generation, last] of behind) {
+    it(`${generation} ${scenario}, fork window closed: noWritableSharing at ${last}`, () => {
+      const r = bfs(scenario, WINDOW_CLOSED[generation] as Partial<Knobs>);
+      expect(r.violation?.name).toBe('noWritableSharing');
+      expect(r.labels.at(-1)).toBe(`P0.T1@c1 ${last}`);
+    });
+  }
 });
 
-describe('G1 corrected: forkHoldsGptLock + faultHoldsRefLock (+ cowProtocol)', () => {
+describe('G1 corrected: forkProtectsParentFirst + forkHoldsGptLock + faultHoldsRefLock (+ cowProtocol)', () => {
+  // Change detectors (golden lower bounds, 90% of the counts when written), paired with the verdict.
   const floors: { [scenario: string]: number } = {
-    fork: 300,
-    'fork-sibling-fault': 2000,
-    'fork-true-fault': 8000,
-    'fork-sibling-cow': 5000,
-    'fork-remote-sibling-cow': 50_000,
-    'fork-concurrent': 4000,
+    fork: 320,
+    'fork-sibling-fault': 2400,
+    'fork-true-fault': 9600,
+    'fork-sibling-cow': 6200,
+    'fork-remote-sibling-cow': 6200,
+    'fork-concurrent': 5200,
+    'fork-snapshot': 4100,
   };
   for (const scenario of FORK_SCENARIOS) {
     it(`${scenario}: every interleaving passes`, () => {
@@ -98,6 +113,7 @@ describe('G1 corrected: forkHoldsGptLock + faultHoldsRefLock (+ cowProtocol)', (
   it('each knob is needed', () => {
     const without = (k: keyof Knobs, scenario: string) =>
       bfs(scenario, { ...G1_FIXED, [k]: false }).violation;
+    expect(without('forkProtectsParentFirst', 'fork')?.name).toBe('noWritableSharing');
     expect(without('forkHoldsGptLock', 'fork-true-fault')?.name).toBe('noWritableSharing');
     expect(without('faultHoldsRefLock', 'fork-sibling-fault')?.name).toBe('noWritableSharing');
     // handleCow's documented busylock across the allocation RPC (a finding of its own).
@@ -107,14 +123,16 @@ describe('G1 corrected: forkHoldsGptLock + faultHoldsRefLock (+ cowProtocol)', (
   });
 });
 
-describe('G2 corrected: setCowLocksRefPte + updateRefLast + faultHoldsRefLock', () => {
+describe('G2 corrected: forkProtectsParentFirst + forkLocksRefPtes + updateRefLast + faultHoldsRefLock', () => {
+  // Change detectors (golden lower bounds, 90% of the counts when written), paired with the verdict.
   const floors: { [scenario: string]: number } = {
-    fork: 250,
-    'fork-sibling-fault': 1500,
-    'fork-true-fault': 4000,
+    fork: 290,
+    'fork-sibling-fault': 2300,
+    'fork-true-fault': 6100,
     'fork-sibling-cow': 6000,
-    'fork-remote-sibling-cow': 7000,
-    'fork-concurrent': 10_000,
+    'fork-remote-sibling-cow': 6000,
+    'fork-concurrent': 6100,
+    'fork-snapshot': 4900,
   };
   for (const scenario of FORK_SCENARIOS) {
     it(`${scenario}: every interleaving passes`, () => {
@@ -127,15 +145,29 @@ describe('G2 corrected: setCowLocksRefPte + updateRefLast + faultHoldsRefLock', 
 
   it('each knob is needed', () => {
     const without = (k: keyof Knobs, scenario: string) => bfs(scenario, { ...G2_FIXED, [k]: false });
-    // The documented walk (copy by copy) with the other two corrections.
-    expect(without('setCowLocksRefPte', 'fork-sibling-fault').violation?.name).toBe('copyCoherence');
+    expect(without('forkProtectsParentFirst', 'fork').violation?.name).toBe('noWritableSharing');
+    // No PTE lock held across the fork: a sibling's COW between the fork's protection of the entry and
+    // its forks increment reads forks == 0 and makes the page writable in place.
+    expect(without('forkLocksRefPtes', 'fork-sibling-cow').violation?.name).toBe('noWritableSharing');
     // handleCowG2 releases the reference PTE lock at its first store (the reference comes first in
-    // the copies list); setCow then marks the copy before globalUpdatePte stores into it.
+    // the copies list); the fork then protects the copy before globalUpdatePte stores into it.
     const early = without('updateRefLast', 'fork-sibling-cow');
     expect(early.violation?.name).toBe('noWritableSharing');
     expect(early.labels.at(-1)).toBe('P0.T1@c1 globalUpdatePte.updateCopy');
     expect(without('faultHoldsRefLock', 'fork-sibling-fault').violation?.name).toBe('noWritableSharing');
-    expect(without('faultHoldsRefLock', 'fork-true-fault').violation?.name).toBe('copyCoherence');
+    expect(without('faultHoldsRefLock', 'fork-true-fault').violation?.name).toBe('noWritableSharing');
+  });
+
+  it('the documented step order with the F1-F3 corrections (setCowLocksRefPte) leaves the window open', () => {
+    const oldFix = {
+      ...G2_FIXED,
+      forkProtectsParentFirst: false,
+      forkLocksRefPtes: false,
+      setCowLocksRefPte: true,
+    };
+    const r = bfs('fork-sibling-fault', oldFix);
+    expect(r.violation?.name).toBe('noWritableSharing');
+    expect(r.labels.at(-1)).toBe('P0.T0@c0 forkCopyRange.writePte');
   });
 });
 

@@ -1,6 +1,6 @@
 /** The README's override example runs and finds the bug of its handleCow variant. */
 import { describe, expect, it } from 'vitest';
-import { checkVariant } from '../../examples/overrideHandleCow.js';
+import { checkVariant, forkWindowClosed } from '../../examples/overrideHandleCow.js';
 import { Instance } from '../../src/engine/instance.js';
 import { defaultSearchOptions, search } from '../../src/engine/search/index.js';
 import { almos, almosModel } from '../../src/models/almos/model.js';
@@ -16,7 +16,7 @@ describe('almos overrides', () => {
     const inst = new Instance(almosModel, {
       ...almosModel.defaultConfig,
       scenario: 'fork',
-      generation: 'G1',
+      ...forkWindowClosed,
     });
     expect(search(inst, { ...defaultSearchOptions, strategy: 'bfs' }).verdict).toBe('pass');
   });

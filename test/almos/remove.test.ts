@@ -238,7 +238,7 @@ describe.each(gens)('munmap bad inputs (%s)', (generation) => {
     expect(e.violation).toBeNull();
     expect(localValues(e.trace ?? [], 0, 'munmapResult')).toEqual([-1]);
     expect(localValues(e.trace ?? [], 0, 'killed')).toEqual([]);
-    expect(e.state.shared.ghost.spec.procs[0]?.words['1:0']).toEqual([3]);
+    expect(e.state.shared.ghost.spec.procs[0]?.snapshots).toEqual([{ '1:0': 3 }]);
     expect(e.state.shared.proc[0]?.copy[0]?.vsl.map((v) => v.base)).toEqual([0]);
   });
 });

@@ -5,8 +5,8 @@
  * `ops` (the child's main thread program). Returns the child PID.
  * 1. allocate the child descriptor and PID (the next index of `proc`; allocation never fails):
  *    reference = owner = Y, copies = [Y], a new copy in Y, not alive yet. The abstract memory forks
- *    here (`spec.fork`: the child sees the parent's memory as of this point, or any value the parent
- *    stores before the fork returns).
+ *    here (`spec.fork`: the child sees the parent's memory at one instant between this point and the
+ *    return of the fork).
  *    The caller blocks while Y runs steps 2-5: RPC_PROCESS_MAKE_FORK to Y if Y != L, else a direct
  *    call of the same procedure (`rpcProcessMakeFork`, the body of process_make_fork).
  * 2. forkCopy (forkCopy.ts).  3. threadUserFork (below).  4. setCow in R (setCow.ts).
@@ -19,6 +19,10 @@
  * Linux's dup_mmap holds the parent's mmap lock. The forking thread takes it, not the RPC server that
  * runs steps 2-4: no server waits for gpt(R), which a COW holds across its RPCs to R (a server stuck
  * there would need the RPC server pool to grow for that COW to finish).
+ * Knobs `forkProtectsParentFirst` (both generations) and `forkLocksRefPtes` (G2), corrected, not in the
+ * kernel (corrections/forkProtectsParentFirst.ts, corrections/forkLocksRefPtes.ts): the range copier
+ * of steps 2-3 protects each parent entry before sharing it and step 4 is skipped; G2: the forking
+ * thread holds every reference PTE lock of the parent from before step 1 to after step 5.
  *
  * `threadUserFork` (in Y). Locals in: `parent`, `child`, `parentCxy` (L), `stack` (the forking
  * thread's stack base, -1 = none). The child STACK vseg = the forking thread's (same range, in Y);
@@ -28,6 +32,8 @@
 import * as spec from '../../../spec/memory.js';
 import type { Locals, Procedure } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
+import { forkLocksRefPtes } from './corrections/forkLocksRefPtes.js';
+import { forkRangeCopier } from './forkCopy.js';
 import { newCopy } from './init.js';
 import { rpc } from './rpc.js';
 import type { AlmosShared, Copy, Vseg } from './state.js';
@@ -65,6 +71,8 @@ export const processMakeFork: P = {
         w(`ghost.spec.procs.${s.proc.length}`),
       ],
       run(s, f, ctx) {
+        if (forkLocksRefPtes(s) && f.locals.refPtes === undefined)
+          return call('forkLockRefPtes', { pid: me(s, ctx).pid }, 'allocChild', 'refPtes');
         if (holdsGptLock(s) && f.locals.gptLocked !== true) {
           f.locals.gptLocked = true;
           return call('remoteRwlockWrAcquire', parentGptLock(s, ctx.tid), 'allocChild');
@@ -108,6 +116,12 @@ export const processMakeFork: P = {
         spec.forkDone(s.ghost.spec, me(s, ctx).pid, child);
         if (f.locals.gptLocked === true)
           return call('remoteRwlockWrRelease', parentGptLock(s, ctx.tid), 'done');
+        if (f.locals.refPtes !== undefined)
+          return call(
+            'forkUnlockRefPtes',
+            { pid: me(s, ctx).pid, vpns: f.locals.refPtes as number[] },
+            'done',
+          );
         return ret(child);
       },
     },
@@ -134,6 +148,7 @@ export const rpcProcessMakeFork: P = {
       run(s, f, ctx) {
         const parent = num(f, 'parent');
         const ref = proc(s, parent).ref;
+        if (s.knobs.forkProtectsParentFirst) return 'register';
         if (ref !== here(s, ctx)) return rpc(ref, 'SET_COW', { pid: parent }, 'register');
         return call('setCow', { pid: parent }, 'register');
       },
@@ -177,7 +192,7 @@ export const threadUserFork: P = {
         f.locals.size = v.size;
         const ends = { srcPid: parent, srcCxy: num(f, 'parentCxy'), dstPid: child, dstCxy: y };
         return call(
-          'forkCopyRange',
+          forkRangeCopier(s),
           { ...ends, base: v.base, size: v.size, type: 'STACK', vpn: v.base },
           'parentCow',
         );
@@ -185,7 +200,8 @@ export const threadUserFork: P = {
     },
     parentCow: {
       footprint: () => [],
-      run(_s, f) {
+      run(s, f) {
+        if (s.knobs.forkProtectsParentFirst) return ret();
         const range = { base: num(f, 'base'), size: num(f, 'size'), vpn: num(f, 'base') };
         return call('halGptSetCow', { pid: num(f, 'parent'), cxy: num(f, 'parentCxy'), ...range }, 'done');
       },

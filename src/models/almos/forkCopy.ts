@@ -13,6 +13,8 @@
  * under the page busylock `forks += 1` (FILE pages only with the knob `fileCopyIncrementsForks`) and
  * `refcount += 1` (the new mapping). The G2 LOCKED bit of the source is not copied: the child does not
  * hold the lock a handler of the parent holds.
+ * Knob `forkProtectsParentFirst` (corrected): forkCopy and threadUserFork call
+ * `forkCopyRangeProtected` instead (corrections/forkProtectsParentFirst.ts).
  */
 import type { Procedure, Value } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
@@ -25,6 +27,9 @@ type P = Procedure<AlmosShared>;
 type F = { locals: { [k: string]: unknown } };
 
 const num = (f: F, k: string) => f.locals[k] as number;
+/** The range copier of forkCopy and threadUserFork: the corrected one with `forkProtectsParentFirst`. */
+export const forkRangeCopier = (s: AlmosShared): string =>
+  s.knobs.forkProtectsParentFirst ? 'forkCopyRangeProtected' : 'forkCopyRange';
 const refOf = (s: AlmosShared, pid: number) => proc(s, pid).ref;
 const refVsl = (s: AlmosShared, pid: number): Vseg[] => proc(s, pid).copy[refOf(s, pid)]?.vsl ?? [];
 
@@ -68,7 +73,7 @@ export const forkCopy: P = {
         if (v.type === 'CODE') return 'nextVseg';
         const range = { base: v.base, size: v.size, type: v.type };
         const ends = { srcPid: parent, srcCxy: refOf(s, parent), dstPid: child, dstCxy: refOf(s, child) };
-        return call('forkCopyRange', { ...ends, ...range, vpn: v.base }, 'nextVseg');
+        return call(forkRangeCopier(s), { ...ends, ...range, vpn: v.base }, 'nextVseg');
       },
     },
     done: { footprint: () => [], run: () => ret() },

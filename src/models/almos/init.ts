@@ -90,13 +90,13 @@ export function initialState(sc: Scenario, knobs: Knobs): SystemState<AlmosShare
     const refCopy = copy[p.ref] as Copy;
     refCopy.vsl = p.vsegs.map(toVseg);
     const regions: Region[] = refCopy.vsl.map((v) => regionOfVseg(v));
-    const words: { [k: string]: number[] } = {};
+    const words: { [k: string]: number } = {};
     for (const pg of p.pages ?? []) {
       const v = refCopy.vsl.find((x) => pg.vpn >= x.base && pg.vpn < x.base + x.size) as Vseg;
       const cxy = initialPageCluster(v, pg.vpn, sc.clusters);
       refCopy.gpt[pg.vpn] = { attr: vsegAttr(v), ppn: alloc(cxy, pg.content) };
       pg.content.forEach((x, off) => {
-        words[`${pg.vpn}:${off}`] = [x];
+        words[`${pg.vpn}:${off}`] = x;
       });
     }
     p.threads.forEach((t) => {

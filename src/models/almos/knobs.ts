@@ -2,7 +2,8 @@
  * The knobs of the ALMOS model (shared/spec/almos-mkh.md, "Knobs"): every step order the seed
  * documents only loosely is a knob. Defaults are the safest reading; the manifest sets the documented
  * r585 (G1) and trunk (G2) values. Exception: `cowProtocol` and `faultHoldsRefLock` select corrected
- * variants of designs found to violate invariants; their defaults are the documented designs.
+ * variants of designs found to violate invariants; their defaults are the documented designs (so are
+ * those of every other corrected knob below).
  * Knobs are copied into the state (`shared.knobs`) so steps read them.
  */
 import type { ConfigParam } from '../../engine/types.js';
@@ -49,6 +50,18 @@ export type Knobs = {
    */
   setCowLocksRefPte: boolean;
   /**
+   * Corrected fork (corrections/forkProtectsParentFirst.ts): each parent entry is write-protected in
+   * every copy before the child's entry shares its page (no setCow pass follows); the forking thread's
+   * stack is excluded for its whole copy. Needs the parent's public faults and COWs excluded for the
+   * whole fork: G1 `forkHoldsGptLock`, G2 `forkLocksRefPtes`.
+   */
+  forkProtectsParentFirst: boolean;
+  /**
+   * Corrected fork, G2 (corrections/forkLocksRefPtes.ts): the forking thread lock_pte's every reference
+   * entry of the parent's DATA/ANON/REMOTE vsegs (vpn order) before process_make_fork, unlocks after.
+   */
+  forkLocksRefPtes: boolean;
+  /**
    * Corrected globalUpdatePte: the reference entry is stored last (G2: handleCow keeps the reference PTE
    * lock until every copy is updated, since that last store is the set_pte that releases it).
    */
@@ -78,6 +91,8 @@ export const defaultKnobs: Knobs = {
   faultHoldsRefLock: false,
   forkHoldsGptLock: false,
   setCowLocksRefPte: false,
+  forkProtectsParentFirst: false,
+  forkLocksRefPtes: false,
   updateRefLast: false,
   munmapProtocol: 'documented',
 };
@@ -115,6 +130,14 @@ export const knobParams: { readonly [K in keyof Knobs]: ConfigParam } = {
   setCowLocksRefPte: {
     type: 'bool',
     doc: 'G2 setCow marks each vpn in every copy under the reference PTE lock (corrected)',
+  },
+  forkProtectsParentFirst: {
+    type: 'bool',
+    doc: 'fork write-protects each parent entry in every copy before the child shares it; no setCow pass (corrected)',
+  },
+  forkLocksRefPtes: {
+    type: 'bool',
+    doc: 'G2 fork locks every reference PTE of the parent for the whole fork (corrected)',
   },
   updateRefLast: { type: 'bool', doc: 'globalUpdatePte stores the reference entry last (corrected)' },
   munmapProtocol: {

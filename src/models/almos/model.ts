@@ -7,6 +7,8 @@
  */
 import { UsageError } from '../../engine/errors.js';
 import type { ConfigParam, Invariant, Model, Procedure, SystemState } from '../../engine/types.js';
+import { forkLockRefPtes, forkUnlockRefPtes } from './corrections/forkLocksRefPtes.js';
+import { forkCopyRangeProtected } from './corrections/forkProtectsParentFirst.js';
 import { handleCow } from './cow.js';
 import { handleCowG2 } from './cowG2.js';
 import { cowReleaseOld } from './cowRelease.js';
@@ -61,6 +63,9 @@ export const almosProcedures: readonly P[] = [
   rpcProcessMakeFork,
   forkCopy,
   forkCopyRange,
+  forkCopyRangeProtected,
+  forkLockRefPtes,
+  forkUnlockRefPtes,
   threadUserFork,
   setCow,
   rpcVmmSetCow,

@@ -1,7 +1,12 @@
 /**
  * The refinement hook: every user-visible effect is checked against the abstract memory
  * (spec/memory.ts) at the step that makes it, and the abstract memory advances with it. A mismatch is
- * recorded in `ghost.refinement` for the `refinement` invariant (first one wins).
+ * recorded in `ghost.refinement` for the `refinement` invariant (first one wins). A load must return a
+ * value of the word in one of the process's candidate memories and keeps only those candidates: a
+ * forked child's loads together must agree with one instant of its parent's memory during the fork
+ * (a value another instant allows is a mismatch: "allows" lists what the remaining candidates hold).
+ * A store is applied to every candidate, and a parent's store during a fork adds an instant to the
+ * child (hence the footprint: the process, the children it is forking, the files).
  */
 import * as spec from '../../../spec/memory.js';
 import type { Access } from '../../engine/types.js';

@@ -180,4 +180,47 @@ export const forkScenarios: { readonly [name: string]: Scenario } = {
       },
     ],
   },
+  /**
+   * A fork from cluster 1 while a parent thread in the reference cluster 0 stores to two DATA pages in
+   * turn; the child then loads both (findings F4, F5: the child must see the parent's memory at one
+   * instant of the fork; documented, setCow protects vpn 0 before vpn 1, so the child can read vpn 0 as
+   * it was before the first store and vpn 1 as the second store left it).
+   */
+  'fork-snapshot': {
+    ...base,
+    framesPerCluster: 4,
+    vpnCount: 4,
+    processes: [
+      {
+        ref: 0,
+        vsegs: [{ type: 'DATA', base: 0, size: 2 }],
+        pages: [
+          { vpn: 0, content: [10] },
+          { vpn: 1, content: [20] },
+        ],
+        threads: [
+          {
+            cxy: 1,
+            ops: [
+              {
+                op: 'fork',
+                cxy: 1,
+                ops: [
+                  { op: 'load', va: 0 },
+                  { op: 'load', va: 1 },
+                ],
+              },
+            ],
+          },
+          {
+            cxy: 0,
+            ops: [
+              { op: 'store', va: 0, value: 1 },
+              { op: 'store', va: 1, value: 2 },
+            ],
+          },
+        ],
+      },
+    ],
+  },
 };
