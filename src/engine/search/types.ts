@@ -20,6 +20,11 @@ export interface SearchOptions {
    * whole shared state (slower; a cross-check of the footprints).
    */
   readonly copyOnWrite?: boolean;
+  /**
+   * Check every executed step's writes against its declared footprint (audit.ts; default false). A
+   * step writing what it does not declare throws a HarnessError naming the step and the path.
+   */
+  readonly auditFootprints?: boolean;
   /** Clock in ms, injected by the CLI or bench (the engine itself never reads a clock). */
   readonly now?: () => number;
 }
