@@ -2,7 +2,8 @@
  * `mmcheck exhaust`: exhaustive search of one small configuration, breadth-first (shortest
  * counterexample, the default) or depth-first with optional partial-order reduction, optionally
  * preemption-bounded. Exit 0 on 'pass' or 'incomplete' (budget hit, reason printed), 1 on a violation
- * (report printed, failure file written with seed 0 and run 0), 2 on bad flags.
+ * (report printed, failure file written with seed 0 and run 0), 2 on bad flags. `--audit-footprints`
+ * validates every step's writes against its footprint (exit 3 on an undeclared write: a harness bug).
  */
 import { parseArgs } from 'node:util';
 import { HarnessError, UsageError } from '../engine/errors.js';
@@ -28,6 +29,7 @@ export function exhaust(args: string[], io: Io): number {
       preemptions: { type: 'string' },
       'max-states': { type: 'string' },
       'max-depth': { type: 'string' },
+      'audit-footprints': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
     },
   });
@@ -40,6 +42,7 @@ export function exhaust(args: string[], io: Io): number {
       values.preemptions === undefined ? null : intFlag('preemptions', values.preemptions, 0, 0, maxInt),
     maxStates: intFlag('max-states', values['max-states'], defaultSearchOptions.maxStates, 1, maxInt),
     maxDepth: intFlag('max-depth', values['max-depth'], defaultSearchOptions.maxDepth, 1, maxInt),
+    auditFootprints: values['audit-footprints'],
     now: () => io.now(),
   };
   const { modelName, settings } = modelAndSettings('exhaust', values, io.cwd);

@@ -12,7 +12,7 @@ export const usageLines: readonly string[] = [
   '      [--set key=value ...] [--bfs (default) | --dfs [--por]] [--preemptions K]',
   '      [--max-states N] [--max-depth N] [--json]',
   '  replay FILE|STRING     re-execute a failure file or a `mm1:...` replay string [--json]',
-  '  check [ROW|all]        run manifest rows and compare with their expectation [--json]',
+  '  check [ROW|all]        run manifest rows and compare with their expectation [--json] [--audit-footprints]',
   '  help                   this text',
   '',
   'exit codes: 0 no violation, 1 violation found (or a check row failed), 2 usage or input error,',
