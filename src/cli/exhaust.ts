@@ -6,6 +6,8 @@
  * `--livelock fair|any|off` selects non-progress cycle detection (weakly fair cycles only, every cycle,
  * none); a livelock prints its prefix and cycle lengths, and its failure file replays prefix + one turn
  * of the cycle.
+ * `--audit-footprints` validates every step's writes against its footprint (exit 3 on an undeclared
+ * write: a harness bug).
  */
 import { HarnessError, UsageError } from '../engine/errors.js';
 import { defaultSearchOptions, type SearchOptions, search } from '../engine/search/index.js';
@@ -36,6 +38,11 @@ export const exhaustFlags = {
     arg: 'N',
     doc: 'depth budget (incomplete beyond it)',
   },
+  'audit-footprints': {
+    type: 'boolean',
+    default: false,
+    doc: "validate every step's writes against its footprint (exit 3 on an undeclared write)",
+  },
   livelock: {
     type: 'string',
     default: 'fair',
@@ -60,6 +67,7 @@ export function exhaust(args: string[], io: Io): number {
     maxStates: intFlag('max-states', values['max-states'], 1, maxInt),
     maxDepth: intFlag('max-depth', values['max-depth'], 1, maxInt),
     livelock,
+    auditFootprints: values['audit-footprints'],
     now: () => io.now(),
   };
   const { modelName, settings } = modelAndSettings('exhaust', values, io.cwd);

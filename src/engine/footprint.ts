@@ -7,7 +7,6 @@
  */
 import { HarnessError } from './errors.js';
 import type { Access } from './types.js';
-import type { Change } from './value.js';
 
 export function overlaps(p: string, q: string): boolean {
   if (p === '' || q === '') return true;
@@ -62,7 +61,7 @@ export function formatAccesses(a: readonly Access[]): string[] {
 export function validateFootprint(
   label: string,
   declared: readonly Access[],
-  sharedChanges: readonly Change[],
+  sharedChanges: readonly { readonly path: string }[],
   otherThreads: readonly number[],
   spawned: boolean,
 ): void {

@@ -1,30 +1,13 @@
 /**
  * The manifest (like tlaplus/Examples' manifest.json): named configurations with their expected
- * outcome. `expected` is 'pass' or 'violation:<name>' (an invariant name, 'assertion', 'deadlock' or
- * 'livelock'). `small` rows run in CI. Tests and `mmcheck list` read this one table.
+ * outcome (manifestRow.ts). `small` rows run in CI. Tests, `mmcheck check` (manifestRun.ts) and
+ * `mmcheck list` read this one table.
  */
-import { UsageError } from '../engine/errors.js';
-import type { AnyModel, Config } from '../engine/types.js';
 import { almosRows } from './almosManifest.js';
+import type { ManifestRow } from './manifestRow.js';
 
-export interface ManifestRow {
-  readonly name: string;
-  readonly model: string;
-  readonly config: Config;
-  readonly expected: 'pass' | `violation:${string}`;
-  /** Random-exploration budget (runs) within which every scheduler must meet the expectation. */
-  readonly runs: number;
-  readonly small: boolean;
-  readonly note: string;
-  /** Scheduler of `mmcheck check` (default portfolio). */
-  readonly scheduler?: 'random' | 'rr' | 'pct' | 'portfolio';
-  /** BFS budget of `mmcheck check` after the random runs found nothing (default 200 000; 0 = none). */
-  readonly maxStates?: number;
-  /** The invariants checked (default: all of the model's). */
-  readonly invariants?: readonly string[];
-  /** Length (steps) of the shortest counterexample, for rows expecting a violation. */
-  readonly shortest?: number;
-}
+export type { ManifestRow } from './manifestRow.js';
+export { restrictInvariants } from './manifestRun.js';
 
 export const manifest: readonly ManifestRow[] = [
   ...almosRows,
@@ -36,6 +19,7 @@ export const manifest: readonly ManifestRow[] = [
     runs: 200,
     small: true,
     note: 'two threads, one increment each: the textbook lost update',
+    shortest: 4,
   },
   {
     name: 'lost-update-3',
@@ -45,6 +29,7 @@ export const manifest: readonly ManifestRow[] = [
     runs: 200,
     small: true,
     note: 'three threads',
+    shortest: 6,
   },
   {
     name: 'mutex-counter-2',
@@ -81,6 +66,7 @@ export const manifest: readonly ManifestRow[] = [
     runs: 1000,
     small: true,
     note: 'turn set before flag; a depth-3 bug (two preemptions): rr never finds it, random within ~150 runs',
+    shortest: 8,
   },
   {
     name: 'lock-inversion',
@@ -90,6 +76,7 @@ export const manifest: readonly ManifestRow[] = [
     runs: 200,
     small: true,
     note: 'ABBA: T0 takes a then b, T1 takes b then a',
+    shortest: 2,
   },
   {
     name: 'lock-ordered',
@@ -122,18 +109,3 @@ export const manifest: readonly ManifestRow[] = [
     note: "Dekker's turn: the only non-progress cycles starve an enabled thread (not weakly fair; PCT runs hit the step budget there)",
   },
 ];
-
-/** The model checking only the named invariants (a manifest row's `invariants`). */
-export function restrictInvariants(model: AnyModel, names: readonly string[]): AnyModel {
-  return {
-    ...model,
-    invariants: (c: Config) => {
-      const all = model.invariants(c);
-      for (const n of names) {
-        if (!all.some((i) => i.name === n))
-          throw new UsageError(`model '${model.name}' has no invariant '${n}'`);
-      }
-      return all.filter((i) => names.includes(i.name));
-    },
-  };
-}

@@ -1,5 +1,7 @@
 /**
- * Exact state and interleaving counts on configurations small enough to enumerate by hand.
+ * Exact state and interleaving counts on configurations small enough to enumerate by hand: each count
+ * below is derived here, not a golden number recorded from a run (golden counts of the ALMOS tests are
+ * marked as change detectors and paired with an independent check).
  *
  * lost-update, 2 threads, 1 increment (invariants dropped so the search does not stop at the bug).
  * A thread is at `load` (v unset), at `store` (v = the x it loaded) or done (frame popped).

@@ -163,7 +163,8 @@ describe('data choices', () => {
         } as Procedure<PickShared>,
       },
     };
-    // init; 2 threads x 3 values after one step; 9 ordered pairs after both.
+    // Counted by hand (not golden): init; 2 threads x 3 values after one step; 9 ordered pairs after
+    // both. POR keeps them all: both steps write `picked`, so neither order can be pruned.
     expect(run(new Instance(safe, {}), { strategy: 'bfs' }).states).toBe(1 + 6 + 9);
     expect(run(new Instance(safe, {}), { strategy: 'dfs', por: true }).states).toBe(16);
   });

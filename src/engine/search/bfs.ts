@@ -144,6 +144,7 @@ export function bfs<S>(inst: Instance<S>, opts: SearchOptions): SearchResult {
             return false;
           },
           opts.copyOnWrite ?? true,
+          opts.auditFootprints ?? false,
         );
         if (stop) break;
       }

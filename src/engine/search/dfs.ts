@@ -224,6 +224,7 @@ export function dfs<S>(inst: Instance<S>, opts: SearchOptions): SearchResult {
         return false;
       },
       opts.copyOnWrite ?? true,
+      opts.auditFootprints ?? false,
     );
     if (found !== null) {
       const f = found as { v: Violation; d: number[] };

@@ -4,11 +4,13 @@
  * recording arities), so a step with choices of arities 2 and 3 yields 6 successors.
  * Each successor carries its decisions in executor encoding (2*tid, then 2*c+1 per choice), and the
  * message of a ModelFailure when the step failed (its state is then partial and must not be explored).
+ * With `audit`, every step's writes are checked against its declared footprint (audit.ts).
  */
-import { ModelFailure } from '../errors.js';
+import { HarnessError, ModelFailure } from '../errors.js';
 import type { Instance } from '../instance.js';
 import type { Access, SystemState, Thread, ThreadId } from '../types.js';
 import { cloneValue } from '../value.js';
+import { auditSteps } from './audit.js';
 import { copyForWrites } from './copyOnWrite.js';
 
 /** `footprint`: the step's declared footprint (null when unknown or not computed). */
@@ -19,16 +21,22 @@ export type SuccessorVisitor<S> = (
   footprint: readonly Access[] | null,
 ) => boolean;
 
-/** Calls `visit` for every successor; stops early (returning true) when `visit` returns true. */
+/**
+ * Calls `visit` for every successor; stops early (returning true) when `visit` returns true. Throws a
+ * HarnessError, with `audit`, at the first step writing what its footprint does not declare.
+ */
 export function forEachSuccessor<S>(
   inst: Instance<S>,
   state: SystemState<S>,
   tid: ThreadId,
   visit: SuccessorVisitor<S>,
   copyOnWrite = true,
+  audit = false,
 ): boolean {
   let prefix: number[] = [];
-  const footprint = copyOnWrite ? inst.footprint(state, tid) : null;
+  const declared = copyOnWrite || audit ? inst.footprint(state, tid) : null;
+  const footprint = copyOnWrite ? declared : null;
+  const auditor = audit ? auditSteps(inst, state, tid, declared) : null;
   for (;;) {
     const values: number[] = [];
     const arities: number[] = [];
@@ -43,9 +51,11 @@ export function forEachSuccessor<S>(
         return v;
       });
     } catch (e) {
+      if (auditor !== null && e instanceof HarnessError) auditor.explain(e, values);
       if (!(e instanceof ModelFailure)) throw e;
       failure = e.message;
     }
+    auditor?.check(next);
     const decisions = [2 * tid];
     for (const v of values) decisions.push(2 * v + 1);
     if (visit(next, decisions, failure, footprint)) return true;

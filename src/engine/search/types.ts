@@ -28,6 +28,11 @@ export interface SearchOptions {
    * stores no transitions.
    */
   readonly livelock?: 'fair' | 'any' | 'off';
+  /**
+   * Check every executed step's writes against its declared footprint (audit.ts; default false). A
+   * step writing what it does not declare throws a HarnessError naming the step and the path.
+   */
+  readonly auditFootprints?: boolean;
   /** Clock in ms, injected by the CLI or bench (the engine itself never reads a clock). */
   readonly now?: () => number;
 }
