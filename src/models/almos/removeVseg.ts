@@ -10,7 +10,8 @@
  * 4. forks test (under the page busylock): `forks > 0` -> decrement and keep, else release; the
  *    busylock is released before the page is freed (trunk order);
  * 5. release: `ppmFreePage` to the page's home cluster (G1 RPC_PMEM_RELEASE_PAGES if remote).
- * Then detach the vseg from the local VSL (VSL lock, write mode).
+ * Then detach the vseg from the local VSL (VSL lock, write mode): `vseg_detach` of the vseg found,
+ * one entry (a VSL holding a duplicate keeps it).
  * Locals in: `pid`, `base`, optional `locked` (munmapProtocol detachFirst, set by removeVsegLocked,
  * which holds the G1 GPT locks around this call): G2 locks each PTE (lockPte) before reading it and
  * the reset (which clears LOCKED, as set_pte) releases it, an unmapped entry is unlocked; the detach
@@ -155,7 +156,8 @@ export const removeVseg: P = {
       run(s, f, ctx) {
         const copy = copyIn(s, pid(f), here(s, ctx));
         const base = (vseg(f) as Vseg).base;
-        copy.vsl = copy.vsl.filter((x) => x.base !== base);
+        const i = copy.vsl.findIndex((x) => x.base === base);
+        if (i >= 0) copy.vsl.splice(i, 1);
         if (f.locals.locked === true) unmarkDeleting(s, pid(f), here(s, ctx), base);
         return call(vslLocks(s)[3], { lock: vslLockPath(pid(f), here(s, ctx)) }, 'done');
       },
