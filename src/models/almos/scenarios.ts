@@ -6,6 +6,7 @@ import type { Scenario } from './scenario.js';
 import { basicScenarios } from './scenarios/basic.js';
 import { cowScenarios } from './scenarios/cow.js';
 import { forkScenarios } from './scenarios/fork.js';
+import { getVsegScenarios } from './scenarios/getVseg.js';
 import { munmapScenarios } from './scenarios/munmap.js';
 
 export const builtinScenarios: { readonly [name: string]: Scenario } = {
@@ -13,4 +14,5 @@ export const builtinScenarios: { readonly [name: string]: Scenario } = {
   ...forkScenarios,
   ...cowScenarios,
   ...munmapScenarios,
+  ...getVsegScenarios,
 };
