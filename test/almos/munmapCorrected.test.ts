@@ -126,7 +126,8 @@ const attachUnchecked: P = {
   steps: {
     ...getVseg.steps,
     attach: {
-      footprint: () => [],
+      // The real step's footprint (it writes the local VSL): search shares undeclared state between states.
+      footprint: (getVseg.steps.attach as P['steps'][string]).footprint,
       run(s, f, ctx) {
         const knobs = s.knobs;
         s.knobs = { ...knobs, munmapProtocol: 'documented' };
