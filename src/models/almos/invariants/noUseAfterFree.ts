@@ -16,10 +16,15 @@
  */
 import type { Invariant, SystemState, Thread } from '../../../engine/types.js';
 import { ppnHome } from '../../../hw/ids.js';
-import { isMapped, type Pte } from '../../../hw/pte.js';
+import { PTE, type Pte } from '../../../hw/pte.js';
 import type { AlmosShared, HeldPage, PageDesc } from '../state.js';
 import { pageReads, procReads } from './reads.js';
-import { inKernel, mapperPages, showMapping } from './scan.js';
+import { inKernel, showMapping } from './scan.js';
+
+/** Marks of a page in the per-check scan; the MAPPED bit of a PTE read once (hw/pte.ts `isMapped`). */
+const MAPPED = 1;
+const FILE = 2;
+const MAPPED_BIT = PTE.MAPPED;
 
 const who = (st: SystemState<AlmosShared>, h: HeldPage) =>
   `T${h.tid} (${(st.threads[h.tid] as Thread | undefined)?.name ?? '?'})`;
@@ -44,9 +49,9 @@ export const noUseAfterFree: Invariant<AlmosShared> = {
         }
       }
     }
-    const files = mapperPages(s);
-    const mapped = new Set<number>();
-    // A loop without allocation per entry: this invariant runs after every step.
+    // Typed-array marks, no Set or iterator: this invariant runs after every step.
+    const marks = new Uint8Array(s.page.length);
+    for (const f of s.files) for (const ppn of f.pages) marks[ppn] = FILE;
     for (let pid = 0; pid < s.proc.length; pid++) {
       const copies = (s.proc[pid] as AlmosShared['proc'][number]).copy;
       for (let cxy = 0; cxy < copies.length; cxy++) {
@@ -54,20 +59,22 @@ export const noUseAfterFree: Invariant<AlmosShared> = {
         if (gpt === undefined) continue;
         for (const k in gpt) {
           const pte = gpt[k] as Pte;
-          if (!isMapped(pte)) continue;
+          if ((pte.attr & MAPPED_BIT) === 0) continue;
           if ((s.page[pte.ppn] as PageDesc | undefined)?.free !== false) {
             return `${at(pte.ppn)} is free but mapped: ${showMapping({ pid, cxy, vpn: Number(k), pte })}`;
           }
-          mapped.add(pte.ppn);
+          marks[pte.ppn] = (marks[pte.ppn] as number) | MAPPED;
         }
       }
     }
-    for (const [ppn, page] of s.page.entries()) {
-      if (files.has(ppn)) {
-        if (page.free) return `${at(ppn)} of a file mapper is free`;
+    for (let ppn = 0; ppn < s.page.length; ppn++) {
+      const free = (s.page[ppn] as PageDesc).free;
+      const mark = marks[ppn] as number;
+      if ((mark & FILE) !== 0) {
+        if (free) return `${at(ppn)} of a file mapper is free`;
         continue;
       }
-      if (page.free || mapped.has(ppn) || s.ghost.held[ppn] !== undefined) continue;
+      if (free || mark !== 0 || s.ghost.held[ppn] !== undefined) continue;
       return `${at(ppn)} is allocated but mapped by no GPT and held by no thread (leak)`;
     }
     return null;

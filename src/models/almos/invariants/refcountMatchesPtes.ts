@@ -11,8 +11,11 @@
  */
 import type { Invariant } from '../../../engine/types.js';
 import { ppnHome } from '../../../hw/ids.js';
-import { isMapped, type Pte } from '../../../hw/pte.js';
+import { PTE, type Pte } from '../../../hw/pte.js';
 import type { AlmosShared, PageDesc } from '../state.js';
+
+/** The MAPPED bit, read once (hw/pte.ts `isMapped` inlined in the per-entry loop). */
+const MAPPED_BIT = PTE.MAPPED;
 
 export const refcountMatchesPtes: Invariant<AlmosShared> = {
   name: 'refcountMatchesPtes',
@@ -28,7 +31,7 @@ export const refcountMatchesPtes: Invariant<AlmosShared> = {
         if (gpt === undefined) continue;
         for (const k in gpt) {
           const pte = gpt[k] as Pte;
-          if (isMapped(pte) && pte.ppn >= 0 && pte.ppn < ptes.length)
+          if ((pte.attr & MAPPED_BIT) !== 0 && pte.ppn >= 0 && pte.ppn < ptes.length)
             ptes[pte.ppn] = (ptes[pte.ppn] as number) + 1;
         }
       }
