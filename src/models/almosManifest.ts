@@ -21,6 +21,7 @@ export const g1Corrected: Config = {
   forkHoldsGptLock: true,
   forkProtectsParentFirst: true,
   munmapProtocol: 'detachFirst',
+  attachRecheck: true,
 };
 export const g2Corrected: Config = {
   generation: 'G2',
@@ -30,6 +31,7 @@ export const g2Corrected: Config = {
   forkProtectsParentFirst: true,
   updateRefLast: true,
   munmapProtocol: 'detachFirst',
+  attachRecheck: true,
 };
 
 /** The G2 correction of F1-F3 before F4 (setCow vpn by vpn under the reference PTE lock). */
@@ -67,6 +69,7 @@ const findings: readonly Finding[] = [
   ['munmap-race', ['mappingsInsideVsegs', 49], ['mappingsInsideVsegs', 43]],
   ['munmap-race-remote', ['mappingsInsideVsegs', 74], ['mappingsInsideVsegs', 62]],
   ['munmap-true-fault-race', ['copySubsetOfReference', 49], ['copySubsetOfReference', 43]],
+  ['getvseg-double-attach', ['vslNoOverlap', 41], ['vslNoOverlap', 29]],
 ];
 
 /** The documented designs with only the fork window closed (F4's correction, nothing else). */

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { replayDecisions } from '../../src/engine/campaign.js';
+import { execute } from '../../src/engine/executor.js';
 import { randomScheduler } from '../../src/engine/schedulers/random.js';
 import { defaultSearchOptions, search } from '../../src/engine/search/index.js';
 import type { ThreadId } from '../../src/engine/types.js';
@@ -136,16 +137,24 @@ describe.each(['G1', 'G2'] as const)('handleCow %s', (generation) => {
     expect([s.mem[ppn], s.mem[shared], s.page[shared]?.forks]).toEqual([[7, 6], [3, 6], 0]);
   });
 
-  it('a PTE unmapped under the lock is a KERNEL_PANIC, returned after unlocking', () => {
+  it('a PTE unmapped under the lock is a KERNEL_PANIC, recorded with its condition, returned after unlocking', () => {
     const mutate = (s: S) => {
       makeCow(s, 0, 0, [1], 0);
       delete gpt(s, 0, 0)[0];
       (s.page[0] as { refcount: number }).refcount--;
     };
-    const e = run(cowInstance(pub([[], [st(0, 1)]]), mutate, { generation }, []), firstThread());
-    expect(e.violation?.name).toBe('noKernelPanic');
-    expect(e.state.shared.proc[0]?.copy[0]?.gptLock.writer).toBe(-1);
-    expect(gpt(e.state.shared, 0, 0)[0]).toBeUndefined();
+    const inst = cowInstance(pub([[], [st(0, 1)]]), mutate, { generation }, []);
+    const e = run(inst, firstThread());
+    const proc = generation === 'G1' ? 'handleCow' : 'handleCowG2';
+    expect(e.violation).toMatchObject({
+      name: 'noKernelPanic',
+      message: `${proc}: vpn 0 of P0 is unmapped in gpt(c0)${generation === 'G1' ? ' under its lock' : ''}`,
+    });
+    expect(e.trace?.at(-1)?.label).toBe(generation === 'G1' ? 'handleCow.readPte' : 'handleCowG2.checkPte');
+    const off = execute(inst, firstThread(), 0, { maxSteps: 5000, checkInvariants: false, trace: false });
+    expect(off.state.shared.ghost.panic).toBe(e.violation?.message);
+    expect(off.state.shared.proc[0]?.copy[0]?.gptLock.writer).toBe(-1);
+    expect(gpt(off.state.shared, 0, 0)[0]).toBeUndefined();
   });
 
   /** T1 takes the COW fault, then T0 breaks the COW and stores, then T1 handles its stale fault. */
@@ -171,7 +180,7 @@ describe.each(['G1', 'G2'] as const)('handleCow %s', (generation) => {
     expect(labels(e).filter((l) => l === 'mmuAccess.translate').length).toBe(1);
     expect(gpt(s, 0, 0)[0]?.attr).toBe((RW & ~PTE.WRITABLE) | PTE.COW);
     expect(s.page.filter((p) => !p.free).length).toBe(1);
-    expect([s.page[0]?.lock, s.proc[0]?.copy[0]?.gptLock.writer, s.ghost.inFlight]).toEqual([-1, -1, []]);
+    expect([s.page[0]?.lock, s.proc[0]?.copy[0]?.gptLock.writer, s.ghost.held]).toEqual([-1, -1, {}]);
     if (generation === 'G1') {
       expect(e.violation).toBeNull();
     } else {

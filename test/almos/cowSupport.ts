@@ -120,7 +120,7 @@ export const forksAccounting: Inv = {
     for (let i = 0; i < s.page.length; i++) {
       const h = (holders[i] as Set<number>).size;
       const pg = s.page[i] as PageDesc;
-      if (!pg.free && h === 0 && !s.ghost.inFlight.includes(i)) return `page ${i} leaked`;
+      if (!pg.free && h === 0 && s.ghost.held[i] === undefined) return `page ${i} leaked`;
       if (h > 0 && pg.forks !== h - 1) return `page ${i}: forks ${pg.forks}, ${h} holders`;
     }
     return null;

@@ -262,6 +262,10 @@ describe('fork: exhaustive search', () => {
   it('finding G2: setCow under the PTE lock rewrites a copy globalUpdatePte has just updated', () => {
     const r = bfs(staleFault, { generation: 'G2' }, ['copyCoherence']);
     expect(r.violation?.name).toBe('copyCoherence');
+    // Seen at the rewrite itself: the page it writes back gains a PTE its refcount does not count.
+    const rc = bfs(staleFault, { generation: 'G2' }, ['refcountMatchesPtes']);
+    expect(rc.violation?.name).toBe('refcountMatchesPtes');
+    expect(rc.labels.at(-1)).toBe('P0.T0@c0 halGptSetCow.setLocked');
     const at = (label: string) => r.labels.lastIndexOf(label);
     expect(at('P0.T1@c1 globalUpdatePte.updateCopy')).toBeLessThan(at('P0.T0@c0 halGptSetCow.setLocked'));
   });

@@ -8,13 +8,16 @@ import { copyCoherence } from '../../src/models/almos/invariants/copyCoherence.j
 import { copySubsetOfReference } from '../../src/models/almos/invariants/copySubsetOfReference.js';
 import { cowExcludesWritable } from '../../src/models/almos/invariants/cowExcludesWritable.js';
 import { forksAccounting } from '../../src/models/almos/invariants/forksAccounting.js';
+import { forksNonNegative } from '../../src/models/almos/invariants/forksNonNegative.js';
 import { mappingsInsideVsegs } from '../../src/models/almos/invariants/mappingsInsideVsegs.js';
 import { noKernelPanic } from '../../src/models/almos/invariants/noKernelPanic.js';
 import { noUseAfterFree } from '../../src/models/almos/invariants/noUseAfterFree.js';
 import { noWritableSharing } from '../../src/models/almos/invariants/noWritableSharing.js';
 import { placement } from '../../src/models/almos/invariants/placement.js';
 import { privateLocality } from '../../src/models/almos/invariants/privateLocality.js';
+import { refcountMatchesPtes } from '../../src/models/almos/invariants/refcountMatchesPtes.js';
 import { refinement } from '../../src/models/almos/invariants/refinement.js';
+import { vslNoOverlap } from '../../src/models/almos/invariants/vslNoOverlap.js';
 import type { PageDesc } from '../../src/models/almos/state.js';
 import { attach, COW_RO, copy, fresh, map, push, RW, type St, take } from './invariantStates.js';
 
@@ -271,28 +274,44 @@ describe('noUseAfterFree', () => {
   it('reports an allocated page mapped nowhere and held by nobody (leak)', () => {
     take(st, 2);
     expect(noUseAfterFree.check(st)).toBe(
-      'ppn 2 (cluster 0) is allocated but mapped by no GPT and held by no handler (leak)',
+      'ppn 2 (cluster 0) is allocated but mapped by no GPT and held by no thread (leak)',
     );
     map(st, 1, 1, 0, 2);
     expect(noUseAfterFree.check(st)).toBeNull();
   });
 
-  it('excuses an in-flight page while a handler is in progress, not at a quiescent state', () => {
+  it('accepts a page held by a thread inside a kernel operation; the holder leaving it leaks the page', () => {
     take(st, 2);
-    st.shared.ghost.inFlight.push(2);
-    expect(noUseAfterFree.check(st)).toContain('ppn 2 (cluster 0) is allocated');
-    push(st, 0, 'handleCow', 'copyPage', {});
+    st.shared.ghost.held[2] = [{ tid: 0, why: 'allocated' }];
+    const leak = 'ppn 2 (cluster 0) is held (allocated) by T0 (P0.T0@c0), which left the kernel';
+    expect(noUseAfterFree.check(st)).toContain(leak);
+    push(st, 0, 'mmuAccess', 'translate');
+    expect(noUseAfterFree.check(st)).toContain(leak);
+    push(st, 0, 'handlePageFault', 'trueAllocated');
     expect(noUseAfterFree.check(st)).toBeNull();
   });
 
-  it('excuses a page a live frame names in a ppn field, or a pending RPC argument', () => {
+  it('counts a system call and an RPC server running a request as inside the kernel', () => {
     take(st, 2);
-    const f = push(st, 0, 'removeVseg', 'release', { oldPpn: 2 });
+    st.shared.ghost.held[2] = [{ tid: 3, why: 'unmapped' }];
+    expect(noUseAfterFree.check(st)).toContain('held (unmapped) by T3 (rpc@c0), which left the kernel');
+    push(st, 3, 'rpcVmmRemoveVseg', 'remove');
     expect(noUseAfterFree.check(st)).toBeNull();
-    f.locals = { refPte: { attr: RW, ppn: 2 } };
+    st.shared.ghost.held[2] = [{ tid: 0, why: 'unmapped' }];
+    push(st, 0, 'sysExit', 'nextVseg');
     expect(noUseAfterFree.check(st)).toBeNull();
-    f.locals = { result: 2 };
-    expect(noUseAfterFree.check(st)).toContain('leak');
+  });
+
+  it('reports a free page that a thread still holds', () => {
+    push(st, 0, 'handleCow', 'settle');
+    st.shared.ghost.held[2] = [{ tid: 0, why: 'cowOld' }];
+    expect(noUseAfterFree.check(st)).toBe('ppn 2 (cluster 0) is free but held (cowOld) by T0 (P0.T0@c0)');
+  });
+
+  it('takes no excuse from frame locals or pending RPCs: only the ownership record holds a page', () => {
+    take(st, 2);
+    push(st, 0, 'removeVseg', 'decRefcount', { ppn: 2, oldPpn: 2 });
+    expect(noUseAfterFree.check(st)).toContain('ppn 2 (cluster 0) is allocated but mapped by no GPT');
     st.shared.rpcs[0] = {
       id: 0,
       kind: 'PMEM_RELEASE_PAGES',
@@ -301,9 +320,65 @@ describe('noUseAfterFree', () => {
       result: null,
       done: false,
     };
-    expect(noUseAfterFree.check(st)).toBeNull();
-    (st.shared.rpcs[0] as { done: boolean }).done = true;
     expect(noUseAfterFree.check(st)).toContain('leak');
+  });
+});
+
+describe('forksNonNegative', () => {
+  it('reports a negative forks on any page, free or not', () => {
+    take(st, 2, 0);
+    expect(forksNonNegative.check(st)).toBeNull();
+    (st.shared.page[3] as PageDesc).forks = -1;
+    expect(forksNonNegative.check(st)).toBe('ppn 3 (cluster 0): forks = -1 is negative');
+  });
+});
+
+describe('refcountMatchesPtes', () => {
+  it('counts the mapped PTEs of every copy, plus the mapper for a file page', () => {
+    expect(refcountMatchesPtes.check(st)).toBeNull();
+    take(st, 1);
+    map(st, 0, 0, 0, 1);
+    expect(refcountMatchesPtes.check(st)).toBeNull();
+    map(st, 0, 1, 0, 1);
+    expect(refcountMatchesPtes.check(st)).toBe(
+      'ppn 1 (cluster 0): refcount = 1, but 2 reference(s) (PTEs and mapper)',
+    );
+    map(st, 0, 1, 0, -1, PTE.LOCKED);
+    map(st, 0, 0, 4, 4);
+    expect(refcountMatchesPtes.check(st)).toContain('ppn 4 (cluster 1): refcount = 1, but 2 reference(s)');
+  });
+
+  it('accepts the difference a handler registered between its two halves, and only that one', () => {
+    take(st, 1);
+    (st.shared.page[1] as PageDesc).refcount = 2;
+    map(st, 0, 0, 0, 1);
+    expect(refcountMatchesPtes.check(st)).toContain('refcount = 2, but 1 reference(s)');
+    st.shared.ghost.refcountPending[1] = 1;
+    expect(refcountMatchesPtes.check(st)).toBeNull();
+    st.shared.ghost.refcountPending[1] = -1;
+    expect(refcountMatchesPtes.check(st)).toBe(
+      'ppn 1 (cluster 0): refcount = 2, but 1 reference(s) (PTEs and mapper), -1 pending in a handler',
+    );
+  });
+});
+
+describe('vslNoOverlap', () => {
+  it('reports a vseg attached twice, and two different vsegs that overlap', () => {
+    attach(st, 0, 1, 0);
+    expect(vslNoOverlap.check(st)).toBeNull();
+    attach(st, 0, 1, 0);
+    expect(vslNoOverlap.check(st)).toBe('P0 c1: DATA vseg [0, 2) is attached twice in the VSL');
+    st = fresh();
+    copy(st, 1, 1).vsl.push({
+      type: 'ANON',
+      base: 1,
+      size: 2,
+      cxy: 1,
+      writable: true,
+      executable: false,
+      file: -1,
+    });
+    expect(vslNoOverlap.check(st)).toBe('P1 c1: DATA vseg [0, 2) overlaps ANON vseg [1, 3) in the VSL');
   });
 });
 

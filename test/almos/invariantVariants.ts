@@ -1,17 +1,20 @@
 /**
- * Deliberately broken page fault handlers (G1 `handlePageFault`, one G2 `handlePageFaultG2`), each
- * breaking exactly one ALMOS invariant, for test/almos/invariants.test.ts. A variant patches steps of
+ * Deliberately broken page fault handlers (G1 `handlePageFault`, one G2 `handlePageFaultG2`) and
+ * removeVseg variants, each breaking exactly one ALMOS invariant, for test/almos/invariants.test.ts
+ * and noKernelPanic.test.ts. A variant patches steps of
  * the real procedure (same locals contract) and keeps footprints honest: traced runs validate them and
  * the exhaustive search copies state along them.
  */
 import type { Procedure, Step, StepResult } from '../../src/engine/types.js';
 import { call, ret } from '../../src/engine/types.js';
 import { PTE } from '../../src/hw/pte.js';
+import { addPending, heldPath, pendingPath, release } from '../../src/models/almos/ghost.js';
 import { vsegAttr } from '../../src/models/almos/init.js';
 import { handlePageFault, setPte, setPteFootprint } from '../../src/models/almos/pageFault.js';
 import { handlePageFaultG2 } from '../../src/models/almos/pageFaultG2.js';
+import { removeVseg } from '../../src/models/almos/removeVseg.js';
 import type { AlmosShared, PageDesc, Vseg } from '../../src/models/almos/state.js';
-import { copyIn, gptLockPath, here, proc, ptePath, r, vslLockPath } from '../../src/models/almos/util.js';
+import { copyIn, gptLockPath, here, proc, ptePath, r, vslLockPath, w } from '../../src/models/almos/util.js';
 
 type P = Procedure<AlmosShared>;
 type S = Step<AlmosShared>;
@@ -271,4 +274,62 @@ export const dirtyFreshPage: P = patched(pf, {
     },
     (_s, f) => (ppn(f) >= 0 ? [{ obj: `mem.${ppn(f)}`, write: true }] : []),
   ),
+});
+
+/** noKernelPanic, USER_ERROR half: every page fault answers USER_ERROR, as if its vseg were missing. */
+export const userErrorOnLegal: P = patched(pf, {
+  gotVseg: { footprint: () => [], run: () => ret('USER_ERROR') },
+});
+
+/** noKernelPanic, assertion half: a true fault frees a free frame of its target cluster, then allocates. */
+export const freeFreeFrame: P = patched(pf, {
+  trueReread: {
+    footprint: stepOf(pf, 'trueReread').footprint,
+    run(s, f, ctx) {
+      const result = stepOf(pf, 'trueReread').run(s, f, ctx);
+      if (typeof result !== 'object' || result.k !== 'call') return result;
+      const cxy = result.args.cxy as number;
+      f.locals.alloc = cxy;
+      const free = s.page.findIndex((p, i) => p.free && ppnHomeOf(s, i) === cxy);
+      return call('ppmFreePage', { ppn: free }, 'allocAfterFree');
+    },
+  },
+  allocAfterFree: {
+    footprint: () => [],
+    run: (_s, f) => call('ppmAllocPage', { cxy: f.locals.alloc as number }, 'trueAllocated', 'ppn'),
+  },
+});
+
+/** refcountMatchesPtes: the true fault writes the local copy's PTE without counting the mapping. */
+export const uncountedLocalPte: P = patched(pf, {
+  trueSetLocal: {
+    footprint: (s, f, tid) => [w(ptePath(pid(f), local(s, tid), vpn(f)))],
+    run(s, f, ctx) {
+      if (here(s, ctx) !== refOf(s, f))
+        copyIn(s, pid(f), here(s, ctx)).gpt[vpn(f)] = { attr: vsegAttr(vseg(f)), ppn: ppn(f) };
+      return 'trueUnlock';
+    },
+  },
+});
+
+/** noUseAfterFree, a leak caught as it happens: removeVseg keeps every page it unmaps (no release rule). */
+export const keepEverything: P = patched(removeVseg, {
+  decRefcount: {
+    footprint: (_s, f) => [w(`page.${ppn(f)}.refcount`), w(pendingPath(ppn(f))), w(heldPath(ppn(f)))],
+    run(s, f, ctx) {
+      (s.page[ppn(f)] as PageDesc).refcount--;
+      addPending(s, ppn(f), -1);
+      release(s, ppn(f), ctx.tid);
+      f.locals.vpn = vpn(f) + 1;
+      return 'getPte';
+    },
+  },
+});
+
+/** forksNonNegative: removeVseg's forks test decrements a zero count too (the free then resets it). */
+export const forksUnderflow: P = patched(removeVseg, {
+  readForks: after(removeVseg, 'readForks', (s, f) => {
+    if (f.locals.release === true) (s.page[ppn(f)] as PageDesc).forks--;
+    return undefined;
+  }),
 });

@@ -15,12 +15,28 @@
  * Knob `cowProtocol = 'decrementAfterUpdate'` (corrected, cowRelease.ts): step 3 only reads forks
  * under the busylock and releases it; the allocation (no busylock held: an RPC is allowed), the copy
  * and step 5 follow; then `cowReleaseOld` decrements forks or frees the old page, before step 6.
- * ENOMEM then has nothing to undo.
+ * ENOMEM then has nothing to undo. Before step 5 on that copy path the thread takes the old page
+ * into its hands (ghost.ts `cowOld`): once every copy maps the new page, the old one may be mapped by
+ * no GPT until cowReleaseOld keeps or frees it.
+ * The two KERNEL_PANIC results are recorded with their condition (noKernelPanic).
  */
 import type { Procedure, Value } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
 import { isMapped, PTE } from '../../hw/pte.js';
-import { afterUpdateTo, type CowFrame, corrected, gcxy, old, oldLock, pid, vpn, vseg } from './cowLocals.js';
+import {
+  afterUpdateTo,
+  type CowFrame,
+  corrected,
+  gcxy,
+  holdOld,
+  holdsOldFootprint,
+  old,
+  oldLock,
+  pid,
+  vpn,
+  vseg,
+} from './cowLocals.js';
+import { kernelPanic, panicFootprint } from './ghost.js';
 import { replacePte, replacePteFootprint } from './globalUpdatePte.js';
 import { rpc } from './rpc.js';
 import type { AlmosShared, PageDesc } from './state.js';
@@ -46,18 +62,28 @@ export const handleCow: P = {
       run: (_s, f) => call('getVseg', { pid: pid(f), vpn: vpn(f) }, 'lockGpt', 'vseg'),
     },
     lockGpt: {
-      footprint: () => [],
+      footprint: (_s, f) => panicFootprint(f.locals.vseg === null),
       run(s, f, ctx) {
-        if (f.locals.vseg === null) return ret('KERNEL_PANIC');
+        if (f.locals.vseg === null) {
+          kernelPanic(s, `handleCow: vpn ${vpn(f)} of P${pid(f)} is in no registered vseg`);
+          return ret('KERNEL_PANIC');
+        }
         f.locals.gcxy = isPublic(vseg(f).type) ? proc(s, pid(f)).ref : here(s, ctx);
         return call('remoteRwlockWrAcquire', { lock: gptLockPath(pid(f), gcxy(f)) }, 'readPte');
       },
     },
     readPte: {
-      footprint: (_s, f) => [r(ptePath(pid(f), gcxy(f), vpn(f)))],
+      footprint: (s, f) => [
+        r(ptePath(pid(f), gcxy(f), vpn(f))),
+        ...panicFootprint(!isMapped(copyIn(s, pid(f), gcxy(f)).gpt[vpn(f)])),
+      ],
       run(s, f) {
         const pte = copyIn(s, pid(f), gcxy(f)).gpt[vpn(f)];
         if (!isMapped(pte)) {
+          kernelPanic(
+            s,
+            `handleCow: vpn ${vpn(f)} of P${pid(f)} is unmapped in gpt(c${gcxy(f)}) under its lock`,
+          );
           f.locals.result = 'KERNEL_PANIC';
           return unlockG(f, 'done');
         }
@@ -122,8 +148,9 @@ export const handleCow: P = {
       },
     },
     update: {
-      footprint: () => [],
+      footprint: (s, f) => holdsOldFootprint(s, f),
       run(s, f, ctx) {
+        holdOld(s, f, ctx.tid);
         const attr = cowAttr(old(f).attr);
         f.locals.attr = attr;
         if (!isPublic(vseg(f).type)) return 'setPte';

@@ -13,13 +13,27 @@
  *    cluster; its store into the reference entry is the set_pte that releases the PTE lock.
  * Knob `cowProtocol = 'decrementAfterUpdate'` (corrected, cowRelease.ts): step 3 only reads forks
  * (no decrement); after step 5, on the copy path, `cowReleaseOld` decrements forks or frees the old
- * page. ENOMEM then has nothing to undo.
+ * page. ENOMEM then has nothing to undo; the old page is held from step 5 on (ghost.ts `cowOld`).
+ * The two KERNEL_PANIC results are recorded with their condition (noKernelPanic).
  */
 import type { Procedure } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
 import { isMapped, PTE } from '../../hw/pte.js';
 import { cowAttr } from './cow.js';
-import { afterUpdateTo, type CowFrame, corrected, gcxy, old, oldLock, pid, vpn, vseg } from './cowLocals.js';
+import {
+  afterUpdateTo,
+  type CowFrame,
+  corrected,
+  gcxy,
+  holdOld,
+  holdsOldFootprint,
+  old,
+  oldLock,
+  pid,
+  vpn,
+  vseg,
+} from './cowLocals.js';
+import { kernelPanic, panicFootprint } from './ghost.js';
 import { replacePte, replacePteFootprint } from './globalUpdatePte.js';
 import type { AlmosShared, PageDesc } from './state.js';
 import { isPublic } from './state.js';
@@ -41,17 +55,21 @@ export const handleCowG2: P = {
       run: (_s, f) => call('getVseg', { pid: pid(f), vpn: vpn(f) }, 'lockPte', 'vseg'),
     },
     lockPte: {
-      footprint: () => [],
+      footprint: (_s, f) => panicFootprint(f.locals.vseg === null),
       run(s, f, ctx) {
-        if (f.locals.vseg === null) return ret('KERNEL_PANIC');
+        if (f.locals.vseg === null) {
+          kernelPanic(s, `handleCowG2: vpn ${vpn(f)} of P${pid(f)} is in no registered vseg`);
+          return ret('KERNEL_PANIC');
+        }
         f.locals.gcxy = isPublic(vseg(f).type) ? proc(s, pid(f)).ref : here(s, ctx);
         return call('lockPte', { gpt: gptPath(pid(f), gcxy(f)), vpn: vpn(f) }, 'checkPte', 'old');
       },
     },
     checkPte: {
-      footprint: () => [],
+      footprint: (_s, f) => panicFootprint(!isMapped(old(f))),
       run(s, f) {
         if (!isMapped(old(f))) {
+          kernelPanic(s, `handleCowG2: vpn ${vpn(f)} of P${pid(f)} is unmapped in gpt(c${gcxy(f)})`);
           f.locals.result = 'KERNEL_PANIC';
           return unlockG(f, 'done');
         }
@@ -108,8 +126,9 @@ export const handleCowG2: P = {
       },
     },
     update: {
-      footprint: () => [],
-      run(s, f) {
+      footprint: (s, f) => holdsOldFootprint(s, f),
+      run(s, f, ctx) {
+        holdOld(s, f, ctx.tid);
         const attr = cowAttr(old(f).attr);
         f.locals.attr = attr;
         if (!isPublic(vseg(f).type)) return 'setPte';

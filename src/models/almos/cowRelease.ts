@@ -12,11 +12,14 @@
  *    has no holder left, it is ours to free ("last one out frees");
  * 3. release the busylock;
  * 4. free the page if step 2 said so (G1: maybe RPC_PMEM_RELEASE_PAGES — no busylock held).
- * Locals in: `oldPpn` (the page the caller stopped mapping; holding it in a frame keeps noUseAfterFree
- * from calling it a leak meanwhile). Returns null. Called only on the copy path (forks > 0 was read).
+ * Locals in: `oldPpn` (the page the caller stopped mapping, held by this thread since its update:
+ * ghost.ts `cowOld`; keeping the page releases the hold, the free drops it). A free page here is an
+ * assertion of the correction, recorded for noKernelPanic. Returns null. Called only on the copy path
+ * (forks > 0 was read).
  */
 import type { Procedure } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
+import { heldPath, kernelPanic, panicFootprint, release } from './ghost.js';
 import type { AlmosShared, PageDesc } from './state.js';
 import { r, w } from './util.js';
 
@@ -35,12 +38,23 @@ export const cowReleaseOld: P = {
       run: (_s, f) => call('busylockAcquire', { lock: lock(f) }, 'settleForks'),
     },
     settleForks: {
-      footprint: (_s, f) => [r(`page.${oldPpn(f)}.free`), w(`page.${oldPpn(f)}.forks`)],
+      footprint: (s, f) => {
+        const page = s.page[oldPpn(f)] as PageDesc;
+        return [
+          r(`page.${oldPpn(f)}.free`),
+          w(`page.${oldPpn(f)}.forks`),
+          ...(page.forks > 0 ? [w(heldPath(oldPpn(f)))] : []),
+          ...panicFootprint(page.free),
+        ];
+      },
       run(s, f, ctx) {
         const page = s.page[oldPpn(f)] as PageDesc;
-        if (page.free) ctx.fail(`cowReleaseOld: page ${oldPpn(f)} was freed under a holder`);
+        if (page.free) kernelPanic(s, `cowReleaseOld: page ${oldPpn(f)} was freed under a holder`);
         f.locals.lastOut = page.forks === 0;
-        if (page.forks > 0) page.forks--;
+        if (page.forks > 0) {
+          page.forks--;
+          release(s, oldPpn(f), ctx.tid);
+        }
         return call('busylockRelease', { lock: lock(f) }, 'freePage');
       },
     },

@@ -12,7 +12,8 @@
  * GPT (one store) with COW set and WRITABLE cleared, unless FILE (shared mapping: copied as is); then
  * under the page busylock `forks += 1` (FILE pages only with the knob `fileCopyIncrementsForks`) and
  * `refcount += 1` (the new mapping). The G2 LOCKED bit of the source is not copied: the child does not
- * hold the lock a handler of the parent holds.
+ * hold the lock a handler of the parent holds. Between the PTE write and the increment the page has
+ * one mapping more than its refcount says (ghost.ts `refcountPending` -1).
  * Knob `forkProtectsParentFirst` (corrected): forkCopy and threadUserFork call
  * `forkCopyRangeProtected` instead (corrections/forkProtectsParentFirst.ts).
  */
@@ -20,6 +21,7 @@ import type { Procedure, Value } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
 import { isMapped, PTE, type Pte } from '../../hw/pte.js';
 import { vslLocks } from './getVseg.js';
+import { addPending, pendingPath } from './ghost.js';
 import type { AlmosShared, PageDesc, Vseg, VsegType } from './state.js';
 import { proc, ptePath, r, vslLockPath, vslPath, w } from './util.js';
 
@@ -104,19 +106,28 @@ export const forkCopyRange: P = {
       },
     },
     writePte: {
-      footprint: (_s, f) => [w(ptePath(num(f, 'dstPid'), num(f, 'dstCxy'), num(f, 'vpn')))],
+      footprint: (_s, f) => [
+        w(ptePath(num(f, 'dstPid'), num(f, 'dstCxy'), num(f, 'vpn'))),
+        w(pendingPath(pte(f).ppn)),
+      ],
       run(s, f) {
         const dst = proc(s, num(f, 'dstPid')).copy[num(f, 'dstCxy')];
         if (dst) dst.gpt[num(f, 'vpn')] = forkedPte(f.locals.type as VsegType, pte(f));
+        addPending(s, pte(f).ppn, -1);
         return call('busylockAcquire', { lock: pageLock(f) }, 'incForks');
       },
     },
     incForks: {
-      footprint: (_s, f) => [w(`page.${pte(f).ppn}.forks`), w(`page.${pte(f).ppn}.refcount`)],
+      footprint: (_s, f) => [
+        w(`page.${pte(f).ppn}.forks`),
+        w(`page.${pte(f).ppn}.refcount`),
+        w(pendingPath(pte(f).ppn)),
+      ],
       run(s, f) {
         const page = s.page[pte(f).ppn] as PageDesc;
         if (f.locals.type !== 'FILE' || s.knobs.fileCopyIncrementsForks) page.forks++;
         page.refcount++;
+        addPending(s, pte(f).ppn, 1);
         f.locals.vpn = num(f, 'vpn') + 1;
         return call('busylockRelease', { lock: pageLock(f) }, 'readPte');
       },

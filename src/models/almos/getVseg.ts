@@ -3,6 +3,10 @@
  * the running cluster is the reference, the address is illegal; else fetch the vseg from the
  * reference VSL (G1: RPC_VMM_GET_VSEG; G2: remote read under the reference VSL queuelock), build a
  * local copy and attach it (VSL lock, write mode). Locals in: `pid`, `vpn`. Returns the vseg or null.
+ * As r585 documents it, the attach (vseg_alloc, vseg_init_from_ref, vseg_attach) does not look at the
+ * local VSL again: two threads of one cluster that both missed the vseg attach it twice.
+ * Knob `attachRecheck` (corrected): under the local VSL write lock, the attach looks the vpn up in the
+ * local VSL again and, when a vseg is there already, returns it instead of attaching another.
  * Knob `munmapProtocol = detachFirst` (vsegDeleting.ts): the attach re-reads the reference VSL under
  * the local VSL write lock and refuses (returns null) a vseg a munmap is deleting or has deleted.
  */
@@ -81,8 +85,10 @@ export const getVseg: P = {
       run(s, f, ctx) {
         const vsl = copyIn(s, pidOf(f), here(s, ctx)).vsl;
         const v = f.locals.vseg as unknown as Vseg;
+        const there = s.knobs.attachRecheck ? findVseg(vsl, f.locals.vpn as number) : undefined;
         if (detachFirst(s) && !vsegAlive(s, pidOf(f), v)) f.locals.vseg = null;
-        else if (!vsl.some((x) => x.base === v.base)) {
+        else if (there !== undefined) f.locals.vseg = { ...there } as unknown as Value;
+        else {
           vsl.push({ ...v });
           vsl.sort((a, b) => a.base - b.base);
         }

@@ -41,7 +41,8 @@ function mappedPpn(s: AlmosShared, p: number, cxy: number, v: number): number {
 
 /**
  * Writes `pte` into the entry of copy `cxy`, keeping the page bookkeeping: the page the entry stops
- * mapping loses one reference, the page it starts mapping gains one (and leaves `ghost.inFlight`).
+ * mapping loses one reference, the page it starts mapping gains one (and is no longer held as
+ * `allocated`, ghost.ts).
  */
 export function replacePte(s: AlmosShared, p: number, cxy: number, v: number, pte: Pte): void {
   const before = mappedPpn(s, p, cxy, v);

@@ -151,7 +151,15 @@ export function initialState(sc: Scenario, knobs: Knobs): SystemState<AlmosShare
     rpcServers: new Array(sc.clusters).fill(1),
     rpcIdle: new Array(sc.clusters).fill(1),
     rpcs: {},
-    ghost: { panic: null, inFlight: [], spec, refinement: null, nextRpc: 0 },
+    ghost: {
+      panic: null,
+      held: {},
+      refcountPending: {},
+      mapDoneInOp: [],
+      spec,
+      refinement: null,
+      nextRpc: 0,
+    },
   };
   return { shared, threads };
 }

@@ -1,9 +1,10 @@
 /**
  * The knobs of the ALMOS model (shared/spec/almos-mkh.md, "Knobs"): every step order the seed
  * documents only loosely is a knob. Defaults are the safest reading; the manifest sets the documented
- * r585 (G1) and trunk (G2) values. Exception: `cowProtocol` and `faultHoldsRefLock` select corrected
- * variants of designs found to violate invariants; their defaults are the documented designs (so are
- * those of every other corrected knob below).
+ * r585 (G1) and trunk (G2) values. Exception: the corrections (`cowProtocol`, `faultHoldsRefLock`,
+ * `forkHoldsGptLock`, `setCowLocksRefPte`, `updateRefLast`, `munmapProtocol`, `attachRecheck`,
+ * `forkProtectsParentFirst`, `forkLocksRefPtes`) select corrected variants of designs found to
+ * violate invariants; their defaults are the documented designs.
  * Knobs are copied into the state (`shared.knobs`) so steps read them.
  */
 import type { ConfigParam } from '../../engine/types.js';
@@ -76,6 +77,12 @@ export type Knobs = {
    * each VSL after its PTEs are gone. Overrides `copyOrder` for munmap (reference last).
    */
   munmapProtocol: 'documented' | 'detachFirst';
+  /**
+   * Corrected getVseg (getVseg.ts): the attach re-looks-up the local VSL under its write lock and uses
+   * the vseg found there. r585 vmm_get_vseg attaches the vseg fetched from the reference without that
+   * re-check: two threads of one cluster missing the same vseg attach it twice (docs/findings.md V1).
+   */
+  attachRecheck: boolean;
 };
 
 export const defaultKnobs: Knobs = {
@@ -95,6 +102,7 @@ export const defaultKnobs: Knobs = {
   forkLocksRefPtes: false,
   updateRefLast: false,
   munmapProtocol: 'documented',
+  attachRecheck: false,
 };
 
 export const knobParams: { readonly [K in keyof Knobs]: ConfigParam } = {
@@ -144,5 +152,9 @@ export const knobParams: { readonly [K in keyof Knobs]: ConfigParam } = {
     type: 'enum',
     values: ['documented', 'detachFirst'],
     doc: 'munmap: documented, or mark the vseg deleted first, faults re-check it, clear under locks (corrected)',
+  },
+  attachRecheck: {
+    type: 'bool',
+    doc: 'getVseg re-looks-up the local VSL under its write lock before attaching (corrected)',
   },
 };

@@ -7,11 +7,13 @@
  *   waiting reader (as ALMOS's rwlock_unlock: a waiting writer goes first; spec/almos-deviations.md).
  * - busylock: a spin lock (await: the spinning thread is not enabled while the lock is taken).
  * - remote_queuelock: blocking mutex with a FIFO queue (G2 VSL lock).
- * - G2 PTE lock: the LOCKED attribute bit; lock_pte waits while it is set, set_pte clears it.
+ * - G2 PTE lock: the LOCKED attribute bit; lock_pte waits while it is set, set_pte clears it. Unlocking
+ *   an entry that is not locked fails hal_gpt_unlock_pte's kernel assertion (recorded for noKernelPanic).
  */
 import type { Procedure } from '../../engine/types.js';
 import { asThreadId, block, ret } from '../../engine/types.js';
 import { PTE, type Pte } from '../../hw/pte.js';
+import { kernelPanic, panicFootprint } from './ghost.js';
 import type { AlmosShared, QueueLock, RwLock } from './state.js';
 import { at, w } from './util.js';
 
@@ -195,12 +197,18 @@ export const unlockPte: P = {
   entry: 'unlock',
   steps: {
     unlock: {
-      footprint: (_s, f) => [w(`${f.locals.gpt}.${f.locals.vpn}`)],
-      run(s, f, ctx) {
+      footprint: (s, f) => [
+        w(`${f.locals.gpt}.${f.locals.vpn}`),
+        ...panicFootprint(!locked(gptAt(s, f)[f.locals.vpn as number])),
+      ],
+      run(s, f) {
         const gpt = gptAt(s, f);
         const vpn = f.locals.vpn as number;
         const pte = gpt[vpn];
-        if (!locked(pte)) ctx.fail(`unlockPte: ${f.locals.gpt}.${vpn} is not locked`);
+        if (!locked(pte)) {
+          kernelPanic(s, `unlockPte: ${f.locals.gpt}.${vpn} is not locked`);
+          return ret();
+        }
         const attr = (pte as Pte).attr & ~PTE.LOCKED;
         if (attr === 0) delete gpt[vpn];
         else gpt[vpn] = { attr, ppn: (pte as Pte).ppn };

@@ -9,7 +9,8 @@
  *    of the thread that mapped it), REMOTE pages in `cxy`; vsegs are writable.
  * 2. vmmCreateVseg in the reference cluster R: G1 RPC_VMM_CREATE_VSEG when L != R (r585 sys_mmap);
  *    otherwise (L == R, or G2: RPCs replaced by remote accesses) a direct call.
- * 3. the mapping is complete: spec.mapDone.
+ * 3. the mapping is complete: spec.mapDone. The other threads of the process that are inside an
+ *    operation are noted in `ghost.mapDoneInOp` (the region may not have existed when theirs began).
  *
  * `vmmCreateVseg` (operates on R's VSL, from any cluster). Locals in: `pid`, `type`, `base`, `size`,
  * `cxy`, `file`. Write-lock the reference VSL; if the range overlaps a vseg of the reference VSL or a
@@ -46,6 +47,16 @@ function vsegOf(f: F): Vseg {
     executable: false,
     file: type === 'FILE' ? num(f, 'file') : -1,
   };
+}
+
+/** The other threads of `tid`'s process that are inside an operation. */
+function inOpSiblings(s: AlmosShared, tid: number): number[] {
+  const p = (s.thread[tid] as { pid: number }).pid;
+  const out: number[] = [];
+  s.thread.forEach((t, i) => {
+    if (i !== tid && t.pid === p && t.inOp === true) out.push(i);
+  });
+  return out;
 }
 
 /** Clusters whose VSL holds a stack of process `p` (the stack zone). */
@@ -134,10 +145,16 @@ export const sysMmap: P = {
       },
     },
     created: {
-      footprint: (s, _f, tid) => [w(`ghost.spec.procs.${(s.thread[tid] as { pid: number }).pid}`)],
+      footprint: (s, f, tid) => [
+        w(`ghost.spec.procs.${(s.thread[tid] as { pid: number }).pid}`),
+        ...(num(f, 'result') === 0 ? inOpSiblings(s, tid).map((t) => r(`thread.${t}.inOp`)) : []),
+        ...(num(f, 'result') === 0 && inOpSiblings(s, tid).length > 0 ? [w('ghost.mapDoneInOp')] : []),
+      ],
       run(s, f, ctx) {
         if (num(f, 'result') !== 0) return ret(-1);
         spec.mapDone(s.ghost.spec, me(s, ctx).pid, num(f, 'base'));
+        const marked = new Set([...s.ghost.mapDoneInOp, ...inOpSiblings(s, ctx.tid)]);
+        if (marked.size > s.ghost.mapDoneInOp.length) s.ghost.mapDoneInOp = [...marked].sort((a, b) => a - b);
         return ret(num(f, 'base'));
       },
     },

@@ -19,6 +19,7 @@
 import type { Procedure, Value } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
 import { isMapped, type Pte } from '../../hw/pte.js';
+import { heldPath, releaseAllocated } from './ghost.js';
 import { vsegAttr } from './init.js';
 import type { AlmosShared, FileMapper, PageDesc, Vseg } from './state.js';
 import { isPublic } from './state.js';
@@ -36,17 +37,17 @@ const local = (s: AlmosShared, tid: number) => (s.thread[tid] as { cxy: number }
 const refRdRelease = (s: AlmosShared, f: F, next: string) =>
   call('remoteRwlockRdRelease', { lock: gptLockPath(pid(f), refOf(s, f)) }, next);
 
-/** Sets a PTE, counting the mapping and taking a freshly allocated page out of flight. */
+/** Sets a PTE, counting the mapping; a freshly allocated page is no longer held (ghost.ts). */
 export function setPte(s: AlmosShared, p: number, cxy: number, v: number, pte: Pte): void {
   copyIn(s, p, cxy).gpt[v] = { attr: pte.attr, ppn: pte.ppn };
   (s.page[pte.ppn] as PageDesc).refcount++;
-  s.ghost.inFlight = s.ghost.inFlight.filter((x) => x !== pte.ppn);
+  releaseAllocated(s, pte.ppn);
 }
 
 export const setPteFootprint = (p: number, cxy: number, v: number, ppn: number) => [
   w(ptePath(p, cxy, v)),
   w(`page.${ppn}`),
-  w('ghost.inFlight'),
+  w(heldPath(ppn)),
 ];
 
 /** The page a FILE vseg maps at `v` (no allocation). */

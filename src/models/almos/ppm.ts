@@ -3,18 +3,22 @@
  * ppm_free_pages). Local requests are one atomic step of the cluster's allocator (first free frame,
  * zero-filled: src/hw/memory.ts). Remote ones are RPC_PMEM_GET_PAGES / RPC_PMEM_RELEASE_PAGES in G1
  * and direct remote accesses in G2. With the `allocFailures` knob, an allocation may fail (ENOMEM, a data choice).
- * Allocated pages sit in `ghost.inFlight` until mapped or freed (noUseAfterFree).
+ * Ownership (ghost.ts, noUseAfterFree): the allocated page is held (`allocated`) by the thread the
+ * request works for — the caller, or the client of RPC_PMEM_GET_PAGES from the server's allocation
+ * step on (local `holder`) — until a PTE maps it; a free drops that thread's holds on the page. Freeing
+ * a free page is the kernel assertion of ppm_free_pages, recorded for noKernelPanic.
  */
 import type { Procedure } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
 import { claimFrame, firstFreeFrame, frameHome, releaseFrame } from '../../hw/memory.js';
+import { heldPath, hold, holderOf, kernelPanic, panicFootprint, release } from './ghost.js';
 import { rpc } from './rpc.js';
 import type { AlmosShared, PageDesc } from './state.js';
 import { clusterPages, here, w } from './util.js';
 
 type P = Procedure<AlmosShared>;
 
-/** Locals in: `cxy`. Returns the PPN, or -1 (ENOMEM). */
+/** Locals in: `cxy`, optional `holder` (the RPC client). Returns the PPN, or -1 (ENOMEM). */
 export const ppmAllocPage: P = {
   name: 'ppmAllocPage',
   entry: 'start',
@@ -24,7 +28,7 @@ export const ppmAllocPage: P = {
       run(s, f, ctx) {
         const cxy = f.locals.cxy as number;
         if (s.knobs.generation === 'G1' && cxy !== here(s, ctx)) {
-          return rpc(cxy, 'PMEM_GET_PAGES', { cxy }, 'done', 'ppn');
+          return rpc(cxy, 'PMEM_GET_PAGES', { cxy, holder: holderOf(f, ctx.tid) }, 'done', 'ppn');
         }
         return 'alloc';
       },
@@ -33,14 +37,14 @@ export const ppmAllocPage: P = {
       footprint: (s, f) => {
         const cxy = f.locals.cxy as number;
         const ppn = firstFreeFrame(s, cxy);
-        return [...clusterPages(s, cxy).map(w), ...(ppn >= 0 ? [w(`mem.${ppn}`)] : []), w('ghost.inFlight')];
+        return [...clusterPages(s, cxy).map(w), ...(ppn >= 0 ? [w(`mem.${ppn}`), w(heldPath(ppn))] : [])];
       },
       run(s, f, ctx) {
         if (s.knobs.allocFailures && ctx.choose(2, 'allocation fails') === 1) return ret(-1);
         const ppn = firstFreeFrame(s, f.locals.cxy as number);
         if (ppn < 0) return ret(-1);
         claimFrame(s, ppn);
-        s.ghost.inFlight.push(ppn);
+        hold(s, ppn, holderOf(f, ctx.tid), 'allocated');
         return ret(ppn);
       },
     },
@@ -51,7 +55,7 @@ export const ppmAllocPage: P = {
   },
 };
 
-/** Locals in: `ppn`. Frees the page in its home cluster. */
+/** Locals in: `ppn`, optional `holder` (the RPC client). Frees the page in its home cluster. */
 export const ppmFreePage: P = {
   name: 'ppmFreePage',
   entry: 'start',
@@ -61,19 +65,23 @@ export const ppmFreePage: P = {
       run(s, f, ctx) {
         const home = frameHome(f.locals.ppn as number, s.framesPerCluster);
         if (s.knobs.generation === 'G1' && home !== here(s, ctx)) {
-          return rpc(home, 'PMEM_RELEASE_PAGES', { ppn: f.locals.ppn as number }, 'done');
+          const args = { ppn: f.locals.ppn as number, holder: holderOf(f, ctx.tid) };
+          return rpc(home, 'PMEM_RELEASE_PAGES', args, 'done');
         }
         return 'free';
       },
     },
     free: {
-      footprint: (_s, f) => [w(`page.${f.locals.ppn}`), w('ghost.inFlight')],
+      footprint: (s, f) => {
+        const ppn = f.locals.ppn as number;
+        return [w(`page.${ppn}`), w(heldPath(ppn)), ...panicFootprint((s.page[ppn] as PageDesc).free)];
+      },
       run(s, f, ctx) {
         const ppn = f.locals.ppn as number;
         const page = s.page[ppn] as PageDesc;
-        if (page.free) ctx.fail(`ppmFreePage: page ${ppn} freed twice`);
-        releaseFrame(s, ppn);
-        s.ghost.inFlight = s.ghost.inFlight.filter((p) => p !== ppn);
+        if (page.free) kernelPanic(s, `ppmFreePage: page ${ppn} is already free`);
+        else releaseFrame(s, ppn);
+        release(s, ppn, holderOf(f, ctx.tid));
         return ret();
       },
     },
@@ -87,7 +95,13 @@ export const rpcPmemGetPages: P = {
   steps: {
     alloc: {
       footprint: () => [],
-      run: (_s, f) => call('ppmAllocPage', { cxy: f.locals.cxy as number }, 'reply', 'ppn'),
+      run: (_s, f) =>
+        call(
+          'ppmAllocPage',
+          { cxy: f.locals.cxy as number, holder: f.locals.holder as number },
+          'reply',
+          'ppn',
+        ),
     },
     reply: { footprint: () => [], run: (_s, f) => ret(f.locals.ppn as number) },
   },
@@ -99,7 +113,8 @@ export const rpcPmemReleasePages: P = {
   steps: {
     free: {
       footprint: () => [],
-      run: (_s, f) => call('ppmFreePage', { ppn: f.locals.ppn as number }, 'reply'),
+      run: (_s, f) =>
+        call('ppmFreePage', { ppn: f.locals.ppn as number, holder: f.locals.holder as number }, 'reply'),
     },
     reply: { footprint: () => [], run: () => ret() },
   },

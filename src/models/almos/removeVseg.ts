@@ -10,7 +10,10 @@
  * 4. forks test (under the page busylock): `forks > 0` -> decrement and keep, else release; the
  *    busylock is released before the page is freed (trunk order);
  * 5. release: `ppmFreePage` to the page's home cluster (G1 RPC_PMEM_RELEASE_PAGES if remote).
- * Then detach the vseg from the local VSL (VSL lock, write mode).
+ * Then detach the vseg from the local VSL (VSL lock, write mode): `vseg_detach` of the vseg found,
+ * one entry (a VSL holding a duplicate keeps it).
+ * Ghost (ghost.ts): from the reset to the release decision the thread holds the page (`unmapped`), and
+ * the page's refcount counts one PTE too many until step 3 (`refcountPending` +1).
  * Locals in: `pid`, `base`, optional `locked` (munmapProtocol detachFirst, set by removeVsegLocked,
  * which holds the G1 GPT locks around this call): G2 locks each PTE (lockPte) before reading it and
  * the reset (which clears LOCKED, as set_pte) releases it, an unmapped entry is unlocked; the detach
@@ -22,6 +25,7 @@ import type { Procedure, Value } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
 import { isMapped, type Pte } from '../../hw/pte.js';
 import { vslLocks } from './getVseg.js';
+import { addPending, heldPath, hold, pendingPath, release } from './ghost.js';
 import type { Knobs } from './knobs.js';
 import type { AlmosShared, PageDesc, Vseg, VsegType } from './state.js';
 import { isPublic } from './state.js';
@@ -56,6 +60,13 @@ export function releaseRule(policy: Knobs['releasePolicy'], type: VsegType, auth
   if (type === 'STACK') return 'free';
   if (type === 'ANON' || type === 'REMOTE') return authoritative ? 'free' : 'keep';
   return authoritative ? 'forksTest' : 'keep';
+}
+
+/** The release rule for the page of the current vpn, in the copy of cluster `cxy`. */
+function rule(s: AlmosShared, f: F, cxy: number): Release {
+  const v = vseg(f) as Vseg;
+  const authoritative = !isPublic(v.type) || cxy === proc(s, pid(f)).ref;
+  return releaseRule(s.knobs.releasePolicy, v.type, authoritative);
 }
 
 export const removeVseg: P = {
@@ -113,30 +124,45 @@ export const removeVseg: P = {
       },
     },
     resetPte: {
-      footprint: (s, f, tid) => [w(ptePath(pid(f), local(s, tid), vpn(f)))],
+      footprint: (s, f, tid) => [
+        w(ptePath(pid(f), local(s, tid), vpn(f))),
+        w(heldPath(ppn(f))),
+        w(pendingPath(ppn(f))),
+      ],
       run(s, f, ctx) {
         delete copyIn(s, pid(f), here(s, ctx)).gpt[vpn(f)];
+        hold(s, ppn(f), ctx.tid, 'unmapped');
+        addPending(s, ppn(f), 1);
         return 'decRefcount';
       },
     },
     decRefcount: {
-      footprint: (_s, f) => [w(`page.${ppn(f)}.refcount`)],
+      footprint: (s, f, tid) => [
+        w(`page.${ppn(f)}.refcount`),
+        w(pendingPath(ppn(f))),
+        ...(rule(s, f, local(s, tid)) === 'keep' ? [w(heldPath(ppn(f)))] : []),
+      ],
       run(s, f, ctx) {
         (s.page[ppn(f)] as PageDesc).refcount--;
-        const v = vseg(f) as Vseg;
-        const authoritative = !isPublic(v.type) || here(s, ctx) === proc(s, pid(f)).ref;
-        const rule = releaseRule(s.knobs.releasePolicy, v.type, authoritative);
-        if (rule === 'forksTest') return call('busylockAcquire', { lock: pageLock(f) }, 'readForks');
+        addPending(s, ppn(f), -1);
+        const decided = rule(s, f, here(s, ctx));
+        if (decided === 'forksTest') return call('busylockAcquire', { lock: pageLock(f) }, 'readForks');
         f.locals.vpn = vpn(f) + 1;
-        return rule === 'free' ? call('ppmFreePage', { ppn: ppn(f) }, 'getPte') : 'getPte';
+        if (decided === 'free') return call('ppmFreePage', { ppn: ppn(f) }, 'getPte');
+        release(s, ppn(f), ctx.tid);
+        return 'getPte';
       },
     },
+    /** The decision, under the busylock: keep (another holder takes the page over) or release it. */
     readForks: {
-      footprint: (_s, f) => [w(`page.${ppn(f)}.forks`)],
-      run(s, f) {
+      footprint: (_s, f) => [w(`page.${ppn(f)}.forks`), w(heldPath(ppn(f)))],
+      run(s, f, ctx) {
         const page = s.page[ppn(f)] as PageDesc;
         f.locals.release = page.forks === 0;
-        if (page.forks > 0) page.forks--;
+        if (page.forks > 0) {
+          page.forks--;
+          release(s, ppn(f), ctx.tid);
+        }
         return call('busylockRelease', { lock: pageLock(f) }, 'afterForks');
       },
     },
@@ -155,7 +181,8 @@ export const removeVseg: P = {
       run(s, f, ctx) {
         const copy = copyIn(s, pid(f), here(s, ctx));
         const base = (vseg(f) as Vseg).base;
-        copy.vsl = copy.vsl.filter((x) => x.base !== base);
+        const i = copy.vsl.findIndex((x) => x.base === base);
+        if (i >= 0) copy.vsl.splice(i, 1);
         if (f.locals.locked === true) unmarkDeleting(s, pid(f), here(s, ctx), base);
         return call(vslLocks(s)[3], { lock: vslLockPath(pid(f), here(s, ctx)) }, 'done');
       },

@@ -8,6 +8,7 @@ import { basicScenarios } from './scenarios/basic.js';
 import { cowScenarios } from './scenarios/cow.js';
 import { defaultScenario } from './scenarios/default.js';
 import { forkScenarios } from './scenarios/fork.js';
+import { getVsegScenarios } from './scenarios/getVseg.js';
 import { munmapScenarios } from './scenarios/munmap.js';
 
 export const builtinScenarios: { readonly [name: string]: Scenario } = {
@@ -16,4 +17,5 @@ export const builtinScenarios: { readonly [name: string]: Scenario } = {
   ...forkScenarios,
   ...cowScenarios,
   ...munmapScenarios,
+  ...getVsegScenarios,
 };

@@ -114,11 +114,28 @@ export interface FileMapper {
   pages: number[];
 }
 
+/** Why a thread holds a page (ghost.ts): fresh from the allocator, reset out of a PTE, the old COW page. */
+export type HoldReason = 'allocated' | 'unmapped' | 'cowOld';
+
+/** One holder of a page in `Ghost.held`: the thread (index of `thread`) and why it holds it. */
+export interface HeldPage {
+  tid: number;
+  why: HoldReason;
+}
+
+/** Ghost records for the invariants (ghost.ts says who writes each one). */
 export interface Ghost {
-  /** Set by a handler returning KERNEL_PANIC (noKernelPanic). */
+  /** The first kernel panic or failed kernel assertion, or a USER_ERROR on a legal access (noKernelPanic). */
   panic: string | null;
-  /** Pages allocated by a handler and not yet mapped (noUseAfterFree: not a leak yet). */
-  inFlight: number[];
+  /** ppn -> the threads holding the page (noUseAfterFree: a page may be unmapped only while held). */
+  held: { [ppn: string]: HeldPage[] };
+  /** ppn -> refcount minus the PTEs mapping it, while a handler is between the two halves of a change. */
+  refcountPending: { [ppn: string]: number };
+  /**
+   * User threads whose current operation saw an mmap of their process complete (spec.mapDone), until
+   * their next operation boundary: a USER_ERROR they get may be legal at an earlier instant.
+   */
+  mapDoneInOp: number[];
   /** The abstract memory the user-visible effects must refine. */
   spec: AbstractMemory;
   /** First refinement failure, reported by the `refinement` invariant. */

@@ -5,13 +5,19 @@
  * machine: unmapped -> handlePageFault; write to a mapped COW page -> handleCow; write to a mapped
  * read-only page -> user error (the permission check is src/hw/mmu.ts `translate`). NON_FATAL retries
  * the access; USER_ERROR (or ENOMEM) kills the thread; KERNEL_PANIC stops it and is recorded for
- * `noKernelPanic`.
+ * `noKernelPanic` (after the handler's own record of its condition, when it made one). A USER_ERROR
+ * is recorded there too when the access is legal (spec/memory.ts `expect` maps it: the region is
+ * `mapped`, writable for a store) and was legal throughout the operation: no mmap of the process
+ * completed during it (`ghost.mapDoneInOp`; a region that is `mapped` now and was not re-created
+ * during the operation was `mapped` all along, since an unmapping region never becomes `mapped`).
  */
+import * as spec from '../../../spec/memory.js';
 import type { Locals, Procedure } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
 import { readWord, writeWord } from '../../hw/memory.js';
 import { splitVa, translate } from '../../hw/mmu.js';
 import { isMapped, type Pte } from '../../hw/pte.js';
+import { kernelPanic } from './ghost.js';
 import { accessFootprint, checkAccess } from './refinement.js';
 import type { Op } from './scenario.js';
 import type { AlmosShared } from './state.js';
@@ -30,8 +36,11 @@ export const userMain: P = {
       footprint: (s, _f, tid) => [
         r(`proc.${(s.thread[tid] as { pid: number }).pid}.alive`),
         w(`thread.${tid}.inOp`),
+        s.ghost.mapDoneInOp.includes(tid) ? w('ghost.mapDoneInOp') : r('ghost.mapDoneInOp'),
       ],
       run(s, f, ctx) {
+        if (s.ghost.mapDoneInOp.includes(ctx.tid))
+          s.ghost.mapDoneInOp = s.ghost.mapDoneInOp.filter((t) => t !== ctx.tid);
         const pid = me(s, ctx).pid;
         const ops = f.locals.ops as unknown as Op[];
         const i = f.locals.i as number;
@@ -119,16 +128,21 @@ export const mmuAccess: P = {
       footprint: (s, _f, tid) => [
         ...accessFootprint(s, (s.thread[tid] as { pid: number }).pid),
         w('ghost.panic'),
+        r('ghost.mapDoneInOp'),
       ],
       run(s, f, ctx) {
         const result = f.locals.result as ExceptionResult;
         if (result === 'NON_FATAL') return 'translate';
         const { pid } = me(s, ctx);
         if (result === 'KERNEL_PANIC') {
-          s.ghost.panic ??= `KERNEL_PANIC in ${f.locals.write ? 'store' : 'load'} at va ${f.locals.va} by P${pid}`;
+          kernelPanic(
+            s,
+            `KERNEL_PANIC in ${f.locals.write ? 'store' : 'load'} at va ${f.locals.va} by P${pid}`,
+          );
           return ret(-1);
         }
         if (result === 'USER_ERROR') {
+          checkLegalUserError(s, f, ctx.tid, pid);
           checkAccess(s, pid, f.locals.va as number, f.locals.write === true, f.locals.value as number, {
             kind: 'fault',
             why: 'USER_ERROR',
@@ -139,6 +153,25 @@ export const mmuAccess: P = {
     },
   },
 };
+
+/** noKernelPanic, second half: a USER_ERROR on an access legal throughout the operation (header). */
+function checkLegalUserError(
+  s: AlmosShared,
+  f: { locals: { [k: string]: unknown } },
+  tid: number,
+  pid: number,
+) {
+  if (s.ghost.mapDoneInOp.includes(tid)) return;
+  const va = f.locals.va as number;
+  const write = f.locals.write === true;
+  const { vpn, offset } = splitVa(va, s.wordsPerPage);
+  if (spec.expect(s.ghost.spec, pid, vpn, offset, write).kind !== 'value') return;
+  const what = write ? `store ${f.locals.value} to` : 'load from';
+  kernelPanic(
+    s,
+    `mmuAccess: P${pid} ${what} va ${va} got USER_ERROR, but the access is legal (region mapped)`,
+  );
+}
 
 /** The handler procedure for an exception, by generation (names as in vmm.c). */
 export function handler(s: AlmosShared, kind: 'fault' | 'cow'): string {

@@ -9,7 +9,8 @@
  * vseg of the reference VSL, the owning cluster's GPT (the vseg's cxy) for a STACK vseg. A process
  * mapping the page at several vpns counts once. Pages with no holder are left to noUseAfterFree. Checked
  * only at quiescent states (fork and handleCow update the counter and the PTEs in separate steps); the
- * `forks >= 0` part is checked there too, for every page, free or not.
+ * `forks >= 0` part is checked there too, for every page, free or not, and at every step by
+ * forksNonNegative (a transient underflow a free resets is gone by the next quiescent state).
  */
 import type { Invariant } from '../../../engine/types.js';
 import { ppnHome } from '../../../hw/ids.js';

@@ -1,11 +1,11 @@
 /**
  * Read-only views of the ALMOS state shared by the invariants (shared/spec/almos-mkh.md,
  * "Invariants"): every mapped PTE of every GPT copy, vseg lookup in a copy or the reference VSL, file
- * mapper pages, and the "a handler is in progress" test. Pure functions: invariants never write.
+ * mapper pages, and the "thread is inside a kernel operation" test. Pure functions: invariants never write.
  * Dead processes (`alive == false`) are scanned like live ones: a copy that still exists can still be
  * used by a thread that has not been killed yet.
  */
-import type { SystemState } from '../../../engine/types.js';
+import type { Thread } from '../../../engine/types.js';
 import { formatAttr, isMapped, type Pte } from '../../../hw/pte.js';
 import type { AlmosShared, Copy, Vseg } from '../state.js';
 import { findVseg } from '../util.js';
@@ -61,16 +61,13 @@ export function showMapping(m: Mapping): string {
 }
 
 /**
- * A handler is in progress: some thread is inside a kernel operation or an RPC is queued. This is
- * the negation of the model's quiescent() (model.ts): user threads between two operations, RPC
- * servers idle, RPC FIFOs empty.
+ * Thread `t` is inside a kernel operation: a user thread in a system call or in the handler of an
+ * exception (deeper than userMain, or than userMain + mmuAccess: the MMU itself is not the kernel), an
+ * RPC server thread running a request's handler. A thread back at its user loop, at the MMU after its
+ * handler returned, or done, is not.
  */
-export function handlerInProgress(st: SystemState<AlmosShared>): boolean {
-  for (const t of st.threads) {
-    if (t.stack.length === 0) continue;
-    if (t.stack.length > 1) return true;
-    const pc = (t.stack[0] as { pc: string }).pc;
-    if (t.daemon === true ? pc !== 'take' : pc !== 'next') return true;
-  }
-  return st.shared.rpc.some((q) => q.length > 0);
+export function inKernel(t: Thread): boolean {
+  const n = t.stack.length;
+  if (t.daemon === true) return n >= 2;
+  return n >= 3 || (n === 2 && (t.stack[1] as { proc: string }).proc !== 'mmuAccess');
 }
