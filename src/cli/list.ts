@@ -5,6 +5,7 @@
 import type { AnyModel, ConfigParam } from '../engine/types.js';
 import { models } from '../models/index.js';
 import { manifest } from '../models/manifest.js';
+import { expectationLabel, type ManifestRow, subsetLabel } from '../models/manifestRow.js';
 import { type FlagTable, parseFlags } from './flagTable.js';
 import { exitCode, type Io } from './io.js';
 import { showConfig } from './target.js';
@@ -36,14 +37,20 @@ export function list(args: string[], io: Io): number {
     r.name,
     r.model,
     showConfig(r.config),
-    r.expected,
-    `${r.small ? 'small, ' : ''}${r.runs} runs`,
+    expectationLabel(r),
+    `${r.small ? 'small, ' : ''}${r.runs} runs${subsetSuffix(r)}`,
   ]);
   const widths = [0, 1, 2, 3].map((i) => Math.max(0, ...rows.map((cells) => (cells[i] as string).length)));
   for (const cells of rows) {
     io.out(`  ${cells.map((c, i) => (i < widths.length ? c.padEnd(widths[i] as number) : c)).join('  ')}`);
   }
   return exitCode.ok;
+}
+
+/** A subset row's label (`[only refinement; all invariants: ...]`), after its budget. */
+function subsetSuffix(row: ManifestRow): string {
+  const label = subsetLabel(row);
+  return label === null ? '' : `  ${label}`;
 }
 
 function printModel(io: Io, m: AnyModel): void {

@@ -15,8 +15,14 @@ describe('mmcheck list', () => {
       for (const key of Object.keys(m.params))
         expect(text).toMatch(new RegExp(`^ {4}${key} .*default `, 'm'));
     }
-    for (const row of manifest)
-      expect(text).toMatch(new RegExp(`^ {2}${row.name} +${row.model} .*${row.expected}`, 'm'));
+    for (const row of manifest) {
+      const line = r.out.find((l) => l.startsWith(`  ${row.name} `)) ?? '';
+      expect(line, row.name).toMatch(new RegExp(`^ {2}${row.name} +${row.model} `));
+      expect(line, row.name).toContain(row.expected);
+      if (row.shortest !== undefined) expect(line, row.name).toContain(` in ${row.shortest} steps`);
+      if (row.invariants !== undefined)
+        expect(line, row.name).toContain(`[only ${row.invariants.join(', ')};`);
+    }
     expect(text).toContain('threads     int 1..6, default 2  number of incrementing threads');
   });
 
