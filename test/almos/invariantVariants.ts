@@ -7,8 +7,8 @@
 import type { Procedure, Step, StepResult } from '../../src/engine/types.js';
 import { call, ret } from '../../src/engine/types.js';
 import { PTE } from '../../src/hw/pte.js';
-import { vsegAttr } from '../../src/models/almos/init.js';
-import { handlePageFault, setPte, setPteFootprint } from '../../src/models/almos/pageFault.js';
+import { setPte, setPteFootprint, vsegAttr } from '../../src/models/almos/gpt.js';
+import { handlePageFault } from '../../src/models/almos/pageFault.js';
 import { handlePageFaultG2 } from '../../src/models/almos/pageFaultG2.js';
 import type { AlmosShared, PageDesc, Vseg } from '../../src/models/almos/state.js';
 import { copyIn, gptLockPath, here, proc, ptePath, r, vslLockPath } from '../../src/models/almos/util.js';

@@ -21,7 +21,7 @@ import type { Procedure, Value } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
 import { isMapped, PTE } from '../../hw/pte.js';
 import { afterUpdateTo, type CowFrame, corrected, gcxy, old, oldLock, pid, vpn, vseg } from './cowLocals.js';
-import { replacePte, replacePteFootprint } from './globalUpdatePte.js';
+import { cowAttr, replacePte, replacePteFootprint } from './gpt.js';
 import { rpc } from './rpc.js';
 import type { AlmosShared, PageDesc } from './state.js';
 import { isPublic } from './state.js';
@@ -33,9 +33,6 @@ type F = CowFrame;
 const unlockG = (f: F, next: string) =>
   call('remoteRwlockWrRelease', { lock: gptLockPath(pid(f), gcxy(f)) }, next);
 const afterUpdate = (s: AlmosShared, f: F) => afterUpdateTo(s, f, 'unlockGpt');
-
-/** Step 4: the attributes of the broken COW mapping. */
-export const cowAttr = (attr: number): number => (attr | PTE.WRITABLE) & ~PTE.COW & ~PTE.LOCKED;
 
 export const handleCow: P = {
   name: 'handleCow',

@@ -18,9 +18,8 @@
 import type { Procedure } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
 import { isMapped, PTE } from '../../hw/pte.js';
-import { cowAttr } from './cow.js';
 import { afterUpdateTo, type CowFrame, corrected, gcxy, old, oldLock, pid, vpn, vseg } from './cowLocals.js';
-import { replacePte, replacePteFootprint } from './globalUpdatePte.js';
+import { cowAttr, replacePte, replacePteFootprint } from './gpt.js';
 import type { AlmosShared, PageDesc } from './state.js';
 import { isPublic } from './state.js';
 import { gptPath, here, placement, proc, r, w } from './util.js';

@@ -17,7 +17,7 @@
 import * as spec from '../../../spec/memory.js';
 import type { Procedure } from '../../engine/types.js';
 import { ret } from '../../engine/types.js';
-import { copyWalk, removeIn } from './munmap.js';
+import { copyWalk, removeIn } from './copyWalk.js';
 import type { AlmosShared } from './state.js';
 import { here, me, proc, r, vslPath, w } from './util.js';
 

@@ -16,10 +16,10 @@
  */
 import type { Procedure, Value } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
-import { isMapped, PTE, type Pte } from '../../hw/pte.js';
-import { vslLocks } from './getVseg.js';
+import { isMapped, type Pte } from '../../hw/pte.js';
+import { forkedPte } from './gpt.js';
 import type { AlmosShared, PageDesc, Vseg, VsegType } from './state.js';
-import { proc, ptePath, r, vslLockPath, vslPath, w } from './util.js';
+import { proc, ptePath, r, vslLockPath, vslLocks, vslPath, w } from './util.js';
 
 type P = Procedure<AlmosShared>;
 type F = { locals: { [k: string]: unknown } };
@@ -27,12 +27,6 @@ type F = { locals: { [k: string]: unknown } };
 const num = (f: F, k: string) => f.locals[k] as number;
 const refOf = (s: AlmosShared, pid: number) => proc(s, pid).ref;
 const refVsl = (s: AlmosShared, pid: number): Vseg[] => proc(s, pid).copy[refOf(s, pid)]?.vsl ?? [];
-
-/** The child's PTE for a parent PTE of a vseg of `type`. */
-export function forkedPte(type: VsegType, pte: Pte): Pte {
-  const attr = pte.attr & ~PTE.LOCKED;
-  return { attr: type === 'FILE' ? attr : (attr | PTE.COW) & ~PTE.WRITABLE, ppn: pte.ppn };
-}
 
 export const forkCopy: P = {
   name: 'forkCopy',

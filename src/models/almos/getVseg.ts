@@ -10,22 +10,10 @@ import type { Procedure, Value } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
 import { rpc } from './rpc.js';
 import type { AlmosShared, Vseg } from './state.js';
-import { copyIn, findVseg, here, proc, r, vslLockPath, vslPath, w } from './util.js';
+import { copyIn, findVseg, here, proc, r, vslLockPath, vslLocks, vslPath, w } from './util.js';
 import { detachFirst, vsegAlive, vsegAliveFootprint } from './vsegDeleting.js';
 
 type P = Procedure<AlmosShared>;
-
-/** VSL lock procedures of the generation: [read acquire, read release, write acquire, write release]. */
-export function vslLocks(s: AlmosShared): [string, string, string, string] {
-  return s.knobs.generation === 'G1'
-    ? ['remoteRwlockRdAcquire', 'remoteRwlockRdRelease', 'remoteRwlockWrAcquire', 'remoteRwlockWrRelease']
-    : [
-        'remoteQueuelockAcquire',
-        'remoteQueuelockRelease',
-        'remoteQueuelockAcquire',
-        'remoteQueuelockRelease',
-      ];
-}
 
 const pidOf = (f: { locals: { [k: string]: unknown } }) => f.locals.pid as number;
 

@@ -12,12 +12,12 @@
  * Locals in: `pid`, `vpn`, `attr`, `ppn`. Returns null.
  * `rpcVmmGlobalUpdatePte` is the RPC_VMM_GLOBAL_UPDATE_PTE handler (runs in the reference cluster).
  */
-import type { Access, Procedure } from '../../engine/types.js';
+import type { Procedure } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
-import { isMapped, type Pte } from '../../hw/pte.js';
-import { setPte, setPteFootprint } from './pageFault.js';
-import type { AlmosShared, PageDesc } from './state.js';
-import { proc, ptePath, r, w } from './util.js';
+import { isMapped } from '../../hw/pte.js';
+import { replacePte, replacePteFootprint } from './gpt.js';
+import type { AlmosShared } from './state.js';
+import { proc, ptePath, r } from './util.js';
 
 type P = Procedure<AlmosShared>;
 type F = { locals: { [k: string]: unknown } };
@@ -31,40 +31,6 @@ function walkOrder(s: AlmosShared, p: number): readonly number[] {
   const { copies, ref } = proc(s, p);
   if (!s.knobs.updateRefLast || !copies.includes(ref)) return copies;
   return [...copies.filter((c) => c !== ref), ref];
-}
-
-/** The PPN an entry maps, or -1 (absent, unmapped, or only LOCKED). */
-function mappedPpn(s: AlmosShared, p: number, cxy: number, v: number): number {
-  const pte = proc(s, p).copy[cxy]?.gpt[v];
-  return isMapped(pte) ? pte.ppn : -1;
-}
-
-/**
- * Writes `pte` into the entry of copy `cxy`, keeping the page bookkeeping: the page the entry stops
- * mapping loses one reference, the page it starts mapping gains one (and leaves `ghost.inFlight`).
- */
-export function replacePte(s: AlmosShared, p: number, cxy: number, v: number, pte: Pte): void {
-  const before = mappedPpn(s, p, cxy, v);
-  if (before === pte.ppn) {
-    (proc(s, p).copy[cxy] as { gpt: { [vpn: string]: Pte } }).gpt[v] = { attr: pte.attr, ppn: pte.ppn };
-    return;
-  }
-  if (before >= 0) (s.page[before] as PageDesc).refcount--;
-  setPte(s, p, cxy, v, pte);
-}
-
-export function replacePteFootprint(
-  s: AlmosShared,
-  p: number,
-  cxy: number,
-  v: number,
-  ppn: number,
-): Access[] {
-  const before = mappedPpn(s, p, cxy, v);
-  return [
-    ...setPteFootprint(p, cxy, v, ppn),
-    ...(before >= 0 && before !== ppn ? [w(`page.${before}.refcount`)] : []),
-  ];
 }
 
 /** Does the walk write the entry of copy `cxy`? */

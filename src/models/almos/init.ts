@@ -10,8 +10,8 @@ import { newProcess } from '../../../spec/memory.js';
 import { newDaemon, newThread } from '../../engine/instance.js';
 import type { Locals, SystemState, Thread } from '../../engine/types.js';
 import { claimFrame, firstFreeFrame, newPhysicalMemory } from '../../hw/memory.js';
-import { PTE } from '../../hw/pte.js';
 import { newFifos } from '../../hw/rpcFifo.js';
+import { vsegAttr } from './gpt.js';
 import type { Knobs } from './knobs.js';
 import type { Scenario, ScenarioVseg } from './scenario.js';
 import type { AlmosShared, Copy, PageDesc, Process, ThreadDesc, Vseg } from './state.js';
@@ -25,19 +25,6 @@ export function newCopy(knobs: Knobs): Copy {
     gptLock: emptyRwLock(),
     vslLock: knobs.generation === 'G1' ? emptyRwLock() : { holder: -1, wq: [] },
   };
-}
-
-/** PTE attributes of a page of `vseg` (a fault maps MAPPED|SMALL|READABLE plus the vseg flags). */
-export function vsegAttr(v: Vseg): number {
-  return (
-    PTE.MAPPED |
-    PTE.SMALL |
-    PTE.READABLE |
-    PTE.USER |
-    PTE.CACHABLE |
-    (v.writable ? PTE.WRITABLE : 0) |
-    (v.executable ? PTE.EXECUTABLE : 0)
-  );
 }
 
 export function toVseg(v: ScenarioVseg): Vseg {

@@ -21,11 +21,10 @@
 import * as spec from '../../../spec/memory.js';
 import type { Procedure } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
-import { vslLocks } from './getVseg.js';
 import { regionOfVseg } from './init.js';
 import { rpc } from './rpc.js';
 import type { AlmosShared, FileMapper, Vseg, VsegType } from './state.js';
-import { here, me, proc, r, vslLockPath, vslPath, w } from './util.js';
+import { here, me, proc, r, vslLockPath, vslLocks, vslPath, w } from './util.js';
 
 type P = Procedure<AlmosShared>;
 type F = { locals: { [k: string]: unknown } };

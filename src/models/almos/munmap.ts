@@ -18,47 +18,16 @@
 import * as spec from '../../../spec/memory.js';
 import type { Procedure } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
-import { vslLocks } from './getVseg.js';
-import type { Knobs } from './knobs.js';
-import { rpc } from './rpc.js';
+import { copyWalk, removeIn } from './copyWalk.js';
 import type { AlmosShared, Vseg } from './state.js';
 import { isPublic } from './state.js';
-import { here, me, proc, r, vslLockPath, w } from './util.js';
+import { here, me, proc, r, vslLockPath, vslLocks, w } from './util.js';
 import { detachFirst, markDeleting, markFootprint } from './vsegDeleting.js';
 
 type P = Procedure<AlmosShared>;
 type F = { locals: { [k: string]: unknown } };
 
 const pidOf = (s: AlmosShared, tid: number) => (s.thread[tid] as { pid: number }).pid;
-
-/** The copies of the walk: list order, the reference first (`refFirst`) or last (`refLast`). */
-export function copyWalk(copies: readonly number[], ref: number, order: Knobs['copyOrder']): number[] {
-  const others = copies.filter((c) => c !== ref);
-  if (!copies.includes(ref)) return others;
-  return order === 'refFirst' ? [ref, ...others] : [...others, ref];
-}
-
-/**
- * Runs removeVseg(pid, base) in cluster `cxy`: directly when it is the running cluster, else by RPC.
- * `locked` (munmapProtocol detachFirst): removeVsegLocked instead.
- */
-export function removeIn(
-  local: number,
-  cxy: number,
-  pid: number,
-  base: number,
-  next: string,
-  locked = false,
-) {
-  if (locked) {
-    return cxy === local
-      ? call('removeVsegLocked', { pid, base }, next)
-      : rpc(cxy, 'REMOVE_VSEG', { pid, base, locked: true }, next);
-  }
-  return cxy === local
-    ? call('removeVseg', { pid, base }, next)
-    : rpc(cxy, 'REMOVE_VSEG', { pid, base }, next);
-}
 
 function nextCopy(s: AlmosShared, f: F, local: number) {
   const walk = f.locals.walk as number[];

@@ -19,10 +19,10 @@
 import type { Procedure, Value } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
 import { isMapped, type Pte } from '../../hw/pte.js';
-import { vsegAttr } from './init.js';
-import type { AlmosShared, FileMapper, PageDesc, Vseg } from './state.js';
+import { setPte, setPteFootprint, vsegAttr } from './gpt.js';
+import type { AlmosShared, Vseg } from './state.js';
 import { isPublic } from './state.js';
-import { copyIn, gptLockPath, here, placement, proc, ptePath, r, w } from './util.js';
+import { copyIn, gptLockPath, here, mapperPage, placement, proc, ptePath, r, w } from './util.js';
 import { detachFirst, vsegAlive, vsegAliveFootprint } from './vsegDeleting.js';
 
 type P = Procedure<AlmosShared>;
@@ -35,23 +35,6 @@ const refOf = (s: AlmosShared, f: F) => proc(s, pid(f)).ref;
 const local = (s: AlmosShared, tid: number) => (s.thread[tid] as { cxy: number }).cxy;
 const refRdRelease = (s: AlmosShared, f: F, next: string) =>
   call('remoteRwlockRdRelease', { lock: gptLockPath(pid(f), refOf(s, f)) }, next);
-
-/** Sets a PTE, counting the mapping and taking a freshly allocated page out of flight. */
-export function setPte(s: AlmosShared, p: number, cxy: number, v: number, pte: Pte): void {
-  copyIn(s, p, cxy).gpt[v] = { attr: pte.attr, ppn: pte.ppn };
-  (s.page[pte.ppn] as PageDesc).refcount++;
-  s.ghost.inFlight = s.ghost.inFlight.filter((x) => x !== pte.ppn);
-}
-
-export const setPteFootprint = (p: number, cxy: number, v: number, ppn: number) => [
-  w(ptePath(p, cxy, v)),
-  w(`page.${ppn}`),
-  w('ghost.inFlight'),
-];
-
-/** The page a FILE vseg maps at `v` (no allocation). */
-export const mapperPage = (s: AlmosShared, vs: Vseg, v: number): number =>
-  (s.files[vs.file] as FileMapper).pages[v - vs.base] as number;
 
 export const handlePageFault: P = {
   name: 'handlePageFault',

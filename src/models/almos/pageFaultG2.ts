@@ -15,11 +15,10 @@
 import type { Procedure, Value } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
 import { isMapped, PTE, type Pte } from '../../hw/pte.js';
-import { vsegAttr } from './init.js';
-import { mapperPage, setPte, setPteFootprint } from './pageFault.js';
+import { setPte, setPteFootprint, vsegAttr } from './gpt.js';
 import type { AlmosShared, Vseg } from './state.js';
 import { isPublic } from './state.js';
-import { gptPath, here, placement, proc } from './util.js';
+import { gptPath, here, mapperPage, placement, proc } from './util.js';
 import { detachFirst, vsegAlive, vsegAliveFootprint } from './vsegDeleting.js';
 
 type P = Procedure<AlmosShared>;

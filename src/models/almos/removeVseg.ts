@@ -21,11 +21,22 @@
 import type { Procedure, Value } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
 import { isMapped, type Pte } from '../../hw/pte.js';
-import { vslLocks } from './getVseg.js';
 import type { Knobs } from './knobs.js';
 import type { AlmosShared, PageDesc, Vseg, VsegType } from './state.js';
 import { isPublic } from './state.js';
-import { copyIn, findVseg, gptPath, here, proc, ptePath, r, vslLockPath, vslPath, w } from './util.js';
+import {
+  copyIn,
+  findVseg,
+  gptPath,
+  here,
+  proc,
+  ptePath,
+  r,
+  vslLockPath,
+  vslLocks,
+  vslPath,
+  w,
+} from './util.js';
 import { deletingPath, unmarkDeleting } from './vsegDeleting.js';
 
 type P = Procedure<AlmosShared>;

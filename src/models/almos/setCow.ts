@@ -18,6 +18,7 @@
 import type { Procedure } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
 import { isMapped, PTE, type Pte } from '../../hw/pte.js';
+import { setCowAttr } from './gpt.js';
 import type { AlmosShared, VsegType } from './state.js';
 import { gptPath, proc, ptePath, r, vslPath, w } from './util.js';
 
@@ -26,8 +27,6 @@ type F = { locals: { [k: string]: unknown } };
 
 const num = (f: F, k: string) => f.locals[k] as number;
 const COW_TYPES: readonly VsegType[] = ['DATA', 'ANON', 'REMOTE'];
-/** COW set, WRITABLE cleared; every other bit (LOCKED included) kept. */
-export const setCowAttr = (attr: number) => (attr | PTE.COW) & ~PTE.WRITABLE;
 const byVpn = (s: AlmosShared) => s.knobs.generation === 'G2' && s.knobs.setCowLocksRefPte;
 
 export const setCow: P = {

@@ -19,7 +19,7 @@
 import type { Procedure } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
 import { isMapped, PTE } from '../../hw/pte.js';
-import { setCowAttr } from './setCow.js';
+import { setCowAttr } from './gpt.js';
 import type { AlmosShared } from './state.js';
 import { gptPath, proc, ptePath, r, w } from './util.js';
 
