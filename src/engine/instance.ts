@@ -14,6 +14,8 @@ import type {
   Invariant,
   Locals,
   Procedure,
+  ProcedureTable,
+  ReadCtx,
   Step,
   StepCtx,
   SystemState,
@@ -27,7 +29,7 @@ export type Chooser = (arity: number, what: string, tid: ThreadId) => number;
 export class Instance<S = unknown> {
   readonly stepInvariants: readonly Invariant<S>[];
   readonly quiescentInvariants: readonly Invariant<S>[];
-  readonly procedures: { readonly [name: string]: Procedure<S> };
+  readonly procedures: ProcedureTable<S>;
   /** Per step invariant: its reads split into segments, or null when it is checked after every step. */
   private readonly stepReads: ReadonlyArray<string[][] | null>;
   /** Step invariants checked after every step (no reads declared, or reading thread frames). */
@@ -36,6 +38,8 @@ export class Instance<S = unknown> {
   private chooser: Chooser | null = null;
   private readonly ctx: StepCtx;
   private currentTid: ThreadId = asThreadId(0);
+  /** The read-only context of each thread's footprints (made once per thread). */
+  private readonly readCtxs: ReadCtx[] = [];
 
   constructor(
     readonly model: AnyModel,
@@ -114,9 +118,13 @@ export class Instance<S = unknown> {
   footprint(state: SystemState<S>, tid: ThreadId): readonly Access[] | null {
     const thread = state.threads[tid] as Thread;
     const step = this.nextStep(thread);
-    return step.footprint
-      ? step.footprint(state.shared, thread.stack[thread.stack.length - 1] as Frame, tid)
-      : null;
+    if (step.footprint === undefined) return null;
+    let ctx = this.readCtxs[tid];
+    if (ctx === undefined) {
+      ctx = Object.freeze({ tid });
+      this.readCtxs[tid] = ctx;
+    }
+    return step.footprint(state.shared, thread.stack[thread.stack.length - 1] as Frame, ctx);
   }
 
   /** Label of the thread's next step, as `proc.label`. */

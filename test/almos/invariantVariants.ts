@@ -23,7 +23,6 @@ const vpn = (f: F) => f.locals.vpn as number;
 const ppn = (f: F) => f.locals.ppn as number;
 const vseg = (f: F) => f.locals.vseg as unknown as Vseg;
 const refOf = (s: AlmosShared, f: F) => proc(s, pid(f)).ref;
-const local = (s: AlmosShared, tid: number) => (s.thread[tid] as { cxy: number }).cxy;
 const ppnHomeOf = (s: AlmosShared, p: number) => Math.floor(p / s.framesPerCluster);
 
 function stepOf(base: P, label: string): S {
@@ -184,7 +183,7 @@ export const mapNextPage: P = patched(pf, {
       setPte(s, pid(f), here(s, ctx), vpn(f) + 1, { attr: vsegAttr(vseg(f)), ppn: ppn(f) });
       return undefined;
     },
-    (s, f, tid) => setPteFootprint(pid(f), local(s, tid), vpn(f) + 1, ppn(f)),
+    (s, f, ctx) => setPteFootprint(pid(f), here(s, ctx), vpn(f) + 1, ppn(f)),
   ),
 });
 

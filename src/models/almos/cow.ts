@@ -17,17 +17,28 @@
  * and step 5 follow; then `cowReleaseOld` decrements forks or frees the old page, before step 6.
  * ENOMEM then has nothing to undo.
  */
-import type { Procedure, Value } from '../../engine/types.js';
+import type { Procedure } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
 import { isMapped, PTE } from '../../hw/pte.js';
-import { afterUpdateTo, type CowFrame, corrected, gcxy, old, oldLock, pid, vpn, vseg } from './cowLocals.js';
+import {
+  afterUpdateTo,
+  type CowFrame,
+  type CowLocals,
+  corrected,
+  gcxy,
+  old,
+  oldLock,
+  pid,
+  vpn,
+  vseg,
+} from './cowLocals.js';
 import { cowAttr, replacePte, replacePteFootprint } from './gpt.js';
 import { rpc } from './rpc.js';
 import type { AlmosShared, PageDesc } from './state.js';
 import { isPublic } from './state.js';
 import { copyIn, gptLockPath, here, placement, proc, ptePath, r, w } from './util.js';
 
-type P = Procedure<AlmosShared>;
+type P = Procedure<AlmosShared, CowLocals>;
 type F = CowFrame;
 
 const unlockG = (f: F, next: string) =>
@@ -62,7 +73,7 @@ export const handleCow: P = {
           f.locals.result = 'NON_FATAL';
           return unlockG(f, 'done');
         }
-        f.locals.old = { attr: pte.attr, ppn: pte.ppn } as unknown as Value;
+        f.locals.old = { attr: pte.attr, ppn: pte.ppn };
         return call('busylockAcquire', { lock: oldLock(f) }, 'readForks');
       },
     },
@@ -86,7 +97,7 @@ export const handleCow: P = {
     allocate: {
       footprint: () => [],
       run(s, f, ctx) {
-        if ((f.locals.forks as number) === 0) {
+        if (f.locals.forks === 0) {
           f.locals.ppn = old(f).ppn;
           return 'update';
         }
@@ -97,7 +108,7 @@ export const handleCow: P = {
     allocated: {
       footprint: () => [],
       run(s, f) {
-        if ((f.locals.ppn as number) >= 0) return 'copyPage';
+        if (f.locals.ppn >= 0) return 'copyPage';
         f.locals.result = 'ENOMEM';
         if (corrected(s)) return 'unlockGpt';
         return call('busylockRelease', { lock: oldLock(f) }, 'unlockGpt');
@@ -107,7 +118,7 @@ export const handleCow: P = {
     copyPage: {
       footprint: (_s, f) => [r(`mem.${old(f).ppn}`), w(`mem.${f.locals.ppn}`)],
       run(s, f) {
-        s.mem[f.locals.ppn as number] = [...(s.mem[old(f).ppn] as number[])];
+        s.mem[f.locals.ppn] = [...(s.mem[old(f).ppn] as number[])];
         return corrected(s) ? 'update' : 'decForks';
       },
     },
@@ -124,7 +135,7 @@ export const handleCow: P = {
         const attr = cowAttr(old(f).attr);
         f.locals.attr = attr;
         if (!isPublic(vseg(f).type)) return 'setPte';
-        const args = { pid: pid(f), vpn: vpn(f), attr, ppn: f.locals.ppn as number };
+        const args = { pid: pid(f), vpn: vpn(f), attr, ppn: f.locals.ppn };
         const ref = proc(s, pid(f)).ref;
         if (here(s, ctx) !== ref) return rpc(ref, 'GLOBAL_UPDATE_PTE', args, afterUpdate(s, f));
         return call('globalUpdatePte', args, afterUpdate(s, f));
@@ -132,11 +143,11 @@ export const handleCow: P = {
     },
     /** Private vseg: G is gpt(L). */
     setPte: {
-      footprint: (s, f) => replacePteFootprint(s, pid(f), gcxy(f), vpn(f), f.locals.ppn as number),
+      footprint: (s, f) => replacePteFootprint(s, pid(f), gcxy(f), vpn(f), f.locals.ppn),
       run(s, f) {
         replacePte(s, pid(f), gcxy(f), vpn(f), {
-          attr: f.locals.attr as number,
-          ppn: f.locals.ppn as number,
+          attr: f.locals.attr,
+          ppn: f.locals.ppn,
         });
         return afterUpdate(s, f);
       },
@@ -152,7 +163,7 @@ export const handleCow: P = {
     },
     done: {
       footprint: () => [],
-      run: (_s, f) => ret((f.locals.result as string | undefined) ?? 'NON_FATAL'),
+      run: (_s, f) => ret(f.locals.result ?? 'NON_FATAL'),
     },
   },
 };

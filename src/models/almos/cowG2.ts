@@ -18,13 +18,24 @@
 import type { Procedure } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
 import { isMapped, PTE } from '../../hw/pte.js';
-import { afterUpdateTo, type CowFrame, corrected, gcxy, old, oldLock, pid, vpn, vseg } from './cowLocals.js';
+import {
+  afterUpdateTo,
+  type CowFrame,
+  type CowLocals,
+  corrected,
+  gcxy,
+  old,
+  oldLock,
+  pid,
+  vpn,
+  vseg,
+} from './cowLocals.js';
 import { cowAttr, replacePte, replacePteFootprint } from './gpt.js';
 import type { AlmosShared, PageDesc } from './state.js';
 import { isPublic } from './state.js';
 import { gptPath, here, placement, proc, r, w } from './util.js';
 
-type P = Procedure<AlmosShared>;
+type P = Procedure<AlmosShared, CowLocals>;
 type F = CowFrame;
 
 const unlockG = (f: F, next: string) =>
@@ -65,7 +76,7 @@ export const handleCowG2: P = {
       footprint: (_s, f) => [r(`page.${old(f).ppn}.forks`)],
       run(s, f) {
         f.locals.forks = (s.page[old(f).ppn] as PageDesc).forks;
-        return (f.locals.forks as number) > 0 && !corrected(s) ? 'decForks' : 'unlockPage';
+        return f.locals.forks > 0 && !corrected(s) ? 'decForks' : 'unlockPage';
       },
     },
     decForks: {
@@ -82,7 +93,7 @@ export const handleCowG2: P = {
     allocate: {
       footprint: () => [],
       run(s, f, ctx) {
-        if ((f.locals.forks as number) === 0) {
+        if (f.locals.forks === 0) {
           f.locals.ppn = old(f).ppn;
           return 'update';
         }
@@ -93,7 +104,7 @@ export const handleCowG2: P = {
     allocated: {
       footprint: () => [],
       run(_s, f) {
-        if ((f.locals.ppn as number) >= 0) return 'copyPage';
+        if (f.locals.ppn >= 0) return 'copyPage';
         f.locals.result = 'ENOMEM';
         return unlockG(f, 'done');
       },
@@ -102,7 +113,7 @@ export const handleCowG2: P = {
     copyPage: {
       footprint: (_s, f) => [r(`mem.${old(f).ppn}`), w(`mem.${f.locals.ppn}`)],
       run(s, f) {
-        s.mem[f.locals.ppn as number] = [...(s.mem[old(f).ppn] as number[])];
+        s.mem[f.locals.ppn] = [...(s.mem[old(f).ppn] as number[])];
         return 'update';
       },
     },
@@ -114,18 +125,18 @@ export const handleCowG2: P = {
         if (!isPublic(vseg(f).type)) return 'setPte';
         return call(
           'globalUpdatePte',
-          { pid: pid(f), vpn: vpn(f), attr, ppn: f.locals.ppn as number },
+          { pid: pid(f), vpn: vpn(f), attr, ppn: f.locals.ppn },
           afterUpdate(s, f),
         );
       },
     },
     /** Private vseg: set_pte on the local entry, which releases its lock. */
     setPte: {
-      footprint: (s, f) => replacePteFootprint(s, pid(f), gcxy(f), vpn(f), f.locals.ppn as number),
+      footprint: (s, f) => replacePteFootprint(s, pid(f), gcxy(f), vpn(f), f.locals.ppn),
       run(s, f) {
         replacePte(s, pid(f), gcxy(f), vpn(f), {
-          attr: f.locals.attr as number,
-          ppn: f.locals.ppn as number,
+          attr: f.locals.attr,
+          ppn: f.locals.ppn,
         });
         return afterUpdate(s, f);
       },
@@ -137,7 +148,7 @@ export const handleCowG2: P = {
     },
     done: {
       footprint: () => [],
-      run: (_s, f) => ret((f.locals.result as string | undefined) ?? 'NON_FATAL'),
+      run: (_s, f) => ret(f.locals.result ?? 'NON_FATAL'),
     },
   },
 };

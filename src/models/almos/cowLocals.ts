@@ -1,18 +1,34 @@
 /**
- * The frame locals shared by handleCow (G1) and handleCowG2, read through one set of accessors:
- * `pid`, `vpn`, `vseg` (from getVseg), `gcxy` (the cluster of G: gpt(L) for a private vseg, gpt(R)
- * for a public one), `old` (the PTE read under the lock) and the busylock path of its page.
+ * The frame locals shared by handleCow (G1) and handleCowG2, and their accessors: `pid`, `vpn` in;
+ * `vseg` (from getVseg), `gcxy` (the cluster of G: gpt(L) for a private vseg, gpt(R) for a public
+ * one), `old` (the PTE read under the lock) and the busylock path of its page, `forks` (as read under
+ * the busylock), `ppn` (the page the PTE maps after the COW), `attr` (its new attributes), `result`
+ * (an early exit's; else NON_FATAL).
  */
+import type { Frame } from '../../engine/types.js';
 import type { Pte } from '../../hw/pte.js';
 import type { AlmosShared, Vseg } from './state.js';
+import type { ExceptionResult } from './user.js';
 
-export type CowFrame = { locals: { [k: string]: unknown } };
+export type CowLocals = {
+  pid: number;
+  vpn: number;
+  vseg: Vseg | null;
+  gcxy: number;
+  old: Pte;
+  forks: number;
+  ppn: number;
+  attr: number;
+  result?: ExceptionResult;
+};
+export type CowFrame = Frame<CowLocals>;
 
-export const pid = (f: CowFrame) => f.locals.pid as number;
-export const vpn = (f: CowFrame) => f.locals.vpn as number;
-export const vseg = (f: CowFrame) => f.locals.vseg as unknown as Vseg;
-export const gcxy = (f: CowFrame) => f.locals.gcxy as number;
-export const old = (f: CowFrame) => f.locals.old as unknown as Pte;
+export const pid = (f: CowFrame) => f.locals.pid;
+export const vpn = (f: CowFrame) => f.locals.vpn;
+/** The vseg, once getVseg found it. */
+export const vseg = (f: CowFrame) => f.locals.vseg as Vseg;
+export const gcxy = (f: CowFrame) => f.locals.gcxy;
+export const old = (f: CowFrame) => f.locals.old;
 export const oldLock = (f: CowFrame) => `page.${old(f).ppn}.lock`;
 /** The corrected protocol (knob `cowProtocol`), see docs/findings.md C1-C5. */
 export const corrected = (s: AlmosShared) => s.knobs.cowProtocol === 'decrementAfterUpdate';

@@ -15,15 +15,17 @@
  * Locals in: `oldPpn` (the page the caller stopped mapping; holding it in a frame keeps noUseAfterFree
  * from calling it a leak meanwhile). Returns null. Called only on the copy path (forks > 0 was read).
  */
-import type { Procedure } from '../../engine/types.js';
+import type { Frame, Procedure } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
 import type { AlmosShared, PageDesc } from './state.js';
 import { r, w } from './util.js';
 
-type P = Procedure<AlmosShared>;
-type F = { locals: { [k: string]: unknown } };
+/** Locals: `oldPpn` in; `lastOut` (no other holder was left: free the page). */
+type Locals = { oldPpn: number; lastOut: boolean };
+type P = Procedure<AlmosShared, Locals>;
+type F = Frame<Locals>;
 
-const oldPpn = (f: F) => f.locals.oldPpn as number;
+const oldPpn = (f: F) => f.locals.oldPpn;
 const lock = (f: F) => `page.${oldPpn(f)}.lock`;
 
 export const cowReleaseOld: P = {
@@ -47,7 +49,7 @@ export const cowReleaseOld: P = {
     freePage: {
       footprint: () => [],
       run(_s, f) {
-        if (f.locals.lastOut !== true) return ret();
+        if (!f.locals.lastOut) return ret();
         return call('ppmFreePage', { ppn: oldPpn(f) }, 'done');
       },
     },

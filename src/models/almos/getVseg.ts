@@ -6,16 +6,18 @@
  * Knob `munmapProtocol = detachFirst` (vsegDeleting.ts): the attach re-reads the reference VSL under
  * the local VSL write lock and refuses (returns null) a vseg a munmap is deleting or has deleted.
  */
-import type { Procedure, Value } from '../../engine/types.js';
+import type { Frame, Procedure } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
 import { rpc } from './rpc.js';
 import type { AlmosShared, Vseg } from './state.js';
 import { copyIn, findVseg, here, proc, r, vslLockPath, vslLocks, vslPath, w } from './util.js';
 import { detachFirst, vsegAlive, vsegAliveFootprint } from './vsegDeleting.js';
 
-type P = Procedure<AlmosShared>;
+/** Locals: `pid`, `vpn` in; `vseg` (a copy of the vseg found, or null). */
+type Locals = { pid: number; vpn: number; vseg: Vseg | null };
+type P = Procedure<AlmosShared, Locals>;
 
-const pidOf = (f: { locals: { [k: string]: unknown } }) => f.locals.pid as number;
+const pidOf = (f: Frame<Locals>) => f.locals.pid;
 
 export const getVseg: P = {
   name: 'getVseg',
@@ -26,10 +28,10 @@ export const getVseg: P = {
       run: (s, f, ctx) => call(vslLocks(s)[0], { lock: vslLockPath(pidOf(f), here(s, ctx)) }, 'lookupLocal'),
     },
     lookupLocal: {
-      footprint: (s, f, tid) => [r(vslPath(pidOf(f), (s.thread[tid] as { cxy: number }).cxy))],
+      footprint: (s, f, ctx) => [r(vslPath(pidOf(f), here(s, ctx)))],
       run(s, f, ctx) {
-        const v = findVseg(copyIn(s, pidOf(f), here(s, ctx)).vsl, f.locals.vpn as number);
-        f.locals.vseg = v === undefined ? null : ({ ...v } as unknown as Value);
+        const v = findVseg(copyIn(s, pidOf(f), here(s, ctx)).vsl, f.locals.vpn);
+        f.locals.vseg = v === undefined ? null : { ...v };
         return call(vslLocks(s)[1], { lock: vslLockPath(pidOf(f), here(s, ctx)) }, 'afterLocal');
       },
     },
@@ -40,7 +42,7 @@ export const getVseg: P = {
         const ref = proc(s, pidOf(f)).ref;
         if (ref === here(s, ctx)) return ret(null);
         if (s.knobs.generation === 'G1') {
-          return rpc(ref, 'GET_VSEG', { pid: pidOf(f), vpn: f.locals.vpn as number }, 'gotRef', 'vseg');
+          return rpc(ref, 'GET_VSEG', { pid: pidOf(f), vpn: f.locals.vpn }, 'gotRef', 'vseg');
         }
         return call(vslLocks(s)[0], { lock: vslLockPath(pidOf(f), ref) }, 'readRef');
       },
@@ -49,8 +51,8 @@ export const getVseg: P = {
       footprint: (s, f) => [r(vslPath(pidOf(f), proc(s, pidOf(f)).ref))],
       run(s, f) {
         const ref = proc(s, pidOf(f)).ref;
-        const v = findVseg(copyIn(s, pidOf(f), ref).vsl, f.locals.vpn as number);
-        f.locals.vseg = v === undefined ? null : ({ ...v } as unknown as Value);
+        const v = findVseg(copyIn(s, pidOf(f), ref).vsl, f.locals.vpn);
+        f.locals.vseg = v === undefined ? null : { ...v };
         return call(vslLocks(s)[1], { lock: vslLockPath(pidOf(f), ref) }, 'gotRef');
       },
     },
@@ -62,13 +64,13 @@ export const getVseg: P = {
       },
     },
     attach: {
-      footprint: (s, f, tid) => [
-        w(vslPath(pidOf(f), (s.thread[tid] as { cxy: number }).cxy)),
+      footprint: (s, f, ctx) => [
+        w(vslPath(pidOf(f), here(s, ctx))),
         ...(detachFirst(s) ? vsegAliveFootprint(s, pidOf(f)) : []),
       ],
       run(s, f, ctx) {
         const vsl = copyIn(s, pidOf(f), here(s, ctx)).vsl;
-        const v = f.locals.vseg as unknown as Vseg;
+        const v = f.locals.vseg as Vseg;
         if (detachFirst(s) && !vsegAlive(s, pidOf(f), v)) f.locals.vseg = null;
         else if (!vsl.some((x) => x.base === v.base)) {
           vsl.push({ ...v });
@@ -91,10 +93,10 @@ export const rpcVmmGetVseg: P = {
       run: (s, f, ctx) => call(vslLocks(s)[0], { lock: vslLockPath(pidOf(f), here(s, ctx)) }, 'lookup'),
     },
     lookup: {
-      footprint: (s, f, tid) => [r(vslPath(pidOf(f), (s.thread[tid] as { cxy: number }).cxy))],
+      footprint: (s, f, ctx) => [r(vslPath(pidOf(f), here(s, ctx)))],
       run(s, f, ctx) {
-        const v = findVseg(copyIn(s, pidOf(f), here(s, ctx)).vsl, f.locals.vpn as number);
-        f.locals.vseg = v === undefined ? null : ({ ...v } as unknown as Value);
+        const v = findVseg(copyIn(s, pidOf(f), here(s, ctx)).vsl, f.locals.vpn);
+        f.locals.vseg = v === undefined ? null : { ...v };
         return call(vslLocks(s)[1], { lock: vslLockPath(pidOf(f), here(s, ctx)) }, 'reply');
       },
     },

@@ -12,19 +12,21 @@
  * Locals in: `pid`, `vpn`, `attr`, `ppn`. Returns null.
  * `rpcVmmGlobalUpdatePte` is the RPC_VMM_GLOBAL_UPDATE_PTE handler (runs in the reference cluster).
  */
-import type { Procedure } from '../../engine/types.js';
+import type { Frame, Procedure } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
 import { isMapped } from '../../hw/pte.js';
 import { replacePte, replacePteFootprint } from './gpt.js';
 import type { AlmosShared } from './state.js';
 import { proc, ptePath, r } from './util.js';
 
-type P = Procedure<AlmosShared>;
-type F = { locals: { [k: string]: unknown } };
+/** Locals: `pid`, `vpn`, `attr`, `ppn` in; `i` (the walk's position, absent = 0). */
+type Locals = { pid: number; vpn: number; attr: number; ppn: number; i?: number };
+type P = Procedure<AlmosShared, Locals>;
+type F = Frame<Locals>;
 
-const pid = (f: F) => f.locals.pid as number;
-const vpn = (f: F) => f.locals.vpn as number;
-const index = (f: F) => (f.locals.i as number | undefined) ?? 0;
+const pid = (f: F) => f.locals.pid;
+const vpn = (f: F) => f.locals.vpn;
+const index = (f: F) => f.locals.i ?? 0;
 
 /** The clusters the walk stores into, in walk order. */
 function walkOrder(s: AlmosShared, p: number): readonly number[] {
@@ -54,7 +56,7 @@ export const globalUpdatePte: P = {
           ...reads,
           r(ptePath(pid(f), cxy, vpn(f))),
           ...(touches(s, pid(f), cxy, vpn(f))
-            ? replacePteFootprint(s, pid(f), cxy, vpn(f), f.locals.ppn as number)
+            ? replacePteFootprint(s, pid(f), cxy, vpn(f), f.locals.ppn)
             : []),
         ];
       },
@@ -64,7 +66,7 @@ export const globalUpdatePte: P = {
         const cxy = copies[i];
         if (cxy === undefined) return ret();
         if (touches(s, pid(f), cxy, vpn(f))) {
-          replacePte(s, pid(f), cxy, vpn(f), { attr: f.locals.attr as number, ppn: f.locals.ppn as number });
+          replacePte(s, pid(f), cxy, vpn(f), { attr: f.locals.attr, ppn: f.locals.ppn });
         }
         f.locals.i = i + 1;
         return i + 1 < copies.length ? 'updateCopy' : ret();
@@ -83,7 +85,7 @@ export const rpcVmmGlobalUpdatePte: P = {
       run: (_s, f) =>
         call(
           'globalUpdatePte',
-          { pid: pid(f), vpn: vpn(f), attr: f.locals.attr as number, ppn: f.locals.ppn as number },
+          { pid: pid(f), vpn: vpn(f), attr: f.locals.attr, ppn: f.locals.ppn },
           'reply',
         ),
     },

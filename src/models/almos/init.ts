@@ -8,7 +8,7 @@
 import type { AbstractMemory, Region } from '../../../spec/memory.js';
 import { newProcess } from '../../../spec/memory.js';
 import { newDaemon, newThread } from '../../engine/instance.js';
-import type { Locals, SystemState, Thread } from '../../engine/types.js';
+import type { SystemState, Thread } from '../../engine/types.js';
 import { claimFrame, firstFreeFrame, newPhysicalMemory } from '../../hw/memory.js';
 import { newFifos } from '../../hw/rpcFifo.js';
 import { vsegAttr } from './gpt.js';
@@ -108,9 +108,7 @@ export function initialState(sc: Scenario, knobs: Knobs): SystemState<AlmosShare
         regions.push(regionOfVseg(v, tid));
       }
       thread.push({ pid, cxy: t.cxy, core, stack: stack ? stack.base : -1 });
-      threads.push(
-        newThread(tid, `P${pid}.T${tid}@c${t.cxy}`, userMainRef, { ops: t.ops as unknown as Locals[], i: 0 }),
-      );
+      threads.push(newThread(tid, `P${pid}.T${tid}@c${t.cxy}`, userMainRef, { ops: t.ops, i: 0 }));
       usedCores[pid] = (usedCores[pid] as number) + 1;
     });
     for (const c of copy) c?.vsl.sort((a, b) => a.base - b.base);

@@ -16,7 +16,7 @@
  * last whatever `copyOrder` says, running `removeVsegLocked` in each copy.
  */
 import * as spec from '../../../spec/memory.js';
-import type { Procedure } from '../../engine/types.js';
+import type { Frame, Procedure } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
 import { copyWalk, removeIn } from './copyWalk.js';
 import type { AlmosShared, Vseg } from './state.js';
@@ -24,28 +24,27 @@ import { isPublic } from './state.js';
 import { here, me, proc, r, vslLockPath, vslLocks, w } from './util.js';
 import { detachFirst, markDeleting, markFootprint } from './vsegDeleting.js';
 
-type P = Procedure<AlmosShared>;
-type F = { locals: { [k: string]: unknown } };
-
-const pidOf = (s: AlmosShared, tid: number) => (s.thread[tid] as { pid: number }).pid;
+/** globalDeleteVseg. Locals: `pid`, `base` in; `walk` (the copies, in walk order), `i` (the next). */
+type DeleteLocals = { pid: number; base: number; walk: number[]; i: number };
+/** sysMunmap. Locals: `base` in; `vseg` (getVseg's result). */
+type MunmapLocals = { base: number; vseg: Vseg | null };
+type F = Frame<DeleteLocals>;
 
 function nextCopy(s: AlmosShared, f: F, local: number) {
-  const walk = f.locals.walk as number[];
-  const i = f.locals.i as number;
+  const { walk, i, pid, base } = f.locals;
   if (i >= walk.length) return ret(0);
   f.locals.i = i + 1;
-  const [pid, base] = [f.locals.pid as number, f.locals.base as number];
   return removeIn(local, walk[i] as number, pid, base, 'next', detachFirst(s));
 }
 
-export const globalDeleteVseg: P = {
+export const globalDeleteVseg: Procedure<AlmosShared, DeleteLocals> = {
   name: 'globalDeleteVseg',
   entry: 'readCopies',
   steps: {
     readCopies: {
       footprint: (_s, f) => [r(`proc.${f.locals.pid}.copies`), r(`proc.${f.locals.pid}.ref`)],
       run(s, f, ctx) {
-        const p = proc(s, f.locals.pid as number);
+        const p = proc(s, f.locals.pid);
         f.locals.walk = copyWalk(p.copies, p.ref, detachFirst(s) ? 'refLast' : s.knobs.copyOrder);
         f.locals.i = 0;
         if (detachFirst(s)) return call(vslLocks(s)[2], { lock: vslLockPath(p.pid, p.ref) }, 'markDeleting');
@@ -53,10 +52,10 @@ export const globalDeleteVseg: P = {
       },
     },
     markDeleting: {
-      footprint: (s, f) => markFootprint(s, f.locals.pid as number),
+      footprint: (s, f) => markFootprint(s, f.locals.pid),
       run(s, f) {
-        const p = proc(s, f.locals.pid as number);
-        markDeleting(s, p.pid, f.locals.base as number);
+        const p = proc(s, f.locals.pid);
+        markDeleting(s, p.pid, f.locals.base);
         return call(vslLocks(s)[3], { lock: vslLockPath(p.pid, p.ref) }, 'next');
       },
     },
@@ -64,20 +63,19 @@ export const globalDeleteVseg: P = {
   },
 };
 
-export const sysMunmap: P = {
+export const sysMunmap: Procedure<AlmosShared, MunmapLocals> = {
   name: 'sysMunmap',
   entry: 'getVseg',
   steps: {
     getVseg: {
       footprint: () => [],
-      run: (s, f, ctx) =>
-        call('getVseg', { pid: me(s, ctx).pid, vpn: f.locals.base as number }, 'check', 'vseg'),
+      run: (s, f, ctx) => call('getVseg', { pid: me(s, ctx).pid, vpn: f.locals.base }, 'check', 'vseg'),
     },
     check: {
-      footprint: (s, _f, tid) => [w(`ghost.spec.procs.${pidOf(s, tid)}`)],
+      footprint: (s, _f, ctx) => [w(`ghost.spec.procs.${me(s, ctx).pid}`)],
       run(s, f, ctx) {
-        const v = f.locals.vseg as unknown as Vseg | null;
-        const base = f.locals.base as number;
+        const v = f.locals.vseg;
+        const base = f.locals.base;
         if (v === null || v.base !== base || !isPublic(v.type)) return ret(-1);
         const pid = me(s, ctx).pid;
         spec.unmapStart(s.ghost.spec, pid, base);
@@ -85,9 +83,9 @@ export const sysMunmap: P = {
       },
     },
     done: {
-      footprint: (s, _f, tid) => [w(`ghost.spec.procs.${pidOf(s, tid)}`)],
+      footprint: (s, _f, ctx) => [w(`ghost.spec.procs.${me(s, ctx).pid}`)],
       run(s, f, ctx) {
-        spec.unmapDone(s.ghost.spec, me(s, ctx).pid, f.locals.base as number);
+        spec.unmapDone(s.ghost.spec, me(s, ctx).pid, f.locals.base);
         return ret(0);
       },
     },

@@ -16,23 +16,36 @@
  * for the false fault, gpt(R) for the true fault), a public fault re-checks that its vseg is still in
  * the reference VSL and not being deleted by a munmap; if not, it unlocks and returns USER_ERROR.
  */
-import type { Procedure, Value } from '../../engine/types.js';
+import type { Frame, Procedure } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
 import { isMapped, type Pte } from '../../hw/pte.js';
 import { setPte, setPteFootprint, vsegAttr } from './gpt.js';
 import type { AlmosShared, Vseg } from './state.js';
 import { isPublic } from './state.js';
+import type { ExceptionResult } from './user.js';
 import { copyIn, gptLockPath, here, mapperPage, placement, proc, ptePath, r, w } from './util.js';
 import { detachFirst, vsegAlive, vsegAliveFootprint } from './vsegDeleting.js';
 
-type P = Procedure<AlmosShared>;
-type F = { locals: { [k: string]: unknown } };
+/**
+ * Locals: `pid`, `vpn` in; `vseg` (getVseg's result), `ppn` (the page to map), `refPte` (the
+ * reference entry read by the public path, null if unmapped), `result` (an early exit's; else NON_FATAL).
+ */
+export type PageFaultLocals = {
+  pid: number;
+  vpn: number;
+  vseg: Vseg | null;
+  ppn: number;
+  refPte: Pte | null;
+  result?: ExceptionResult;
+};
+type P = Procedure<AlmosShared, PageFaultLocals>;
+type F = Frame<PageFaultLocals>;
 
-const pid = (f: F) => f.locals.pid as number;
-const vpn = (f: F) => f.locals.vpn as number;
-const vseg = (f: F) => f.locals.vseg as unknown as Vseg;
+const pid = (f: F) => f.locals.pid;
+const vpn = (f: F) => f.locals.vpn;
+/** The vseg, once getVseg found it. */
+const vseg = (f: F) => f.locals.vseg as Vseg;
 const refOf = (s: AlmosShared, f: F) => proc(s, pid(f)).ref;
-const local = (s: AlmosShared, tid: number) => (s.thread[tid] as { cxy: number }).cxy;
 const refRdRelease = (s: AlmosShared, f: F, next: string) =>
   call('remoteRwlockRdRelease', { lock: gptLockPath(pid(f), refOf(s, f)) }, next);
 
@@ -55,7 +68,7 @@ export const handlePageFault: P = {
       },
     },
     privRead: {
-      footprint: (s, f, tid) => [r(ptePath(pid(f), local(s, tid), vpn(f)))],
+      footprint: (s, f, ctx) => [r(ptePath(pid(f), here(s, ctx), vpn(f)))],
       run(s, f, ctx) {
         if (isMapped(copyIn(s, pid(f), here(s, ctx)).gpt[vpn(f)])) return 'privUnlock';
         return call('ppmAllocPage', { cxy: here(s, ctx) }, 'privAllocated', 'ppn');
@@ -64,12 +77,12 @@ export const handlePageFault: P = {
     privAllocated: {
       footprint: (s, f) => {
         const vs = vseg(f);
-        return vs.type === 'CODE' && (f.locals.ppn as number) >= 0
+        return vs.type === 'CODE' && f.locals.ppn >= 0
           ? [r(`mem.${mapperPage(s, vs, vpn(f))}`), w(`mem.${f.locals.ppn}`)]
           : [];
       },
       run(s, f) {
-        const ppn = f.locals.ppn as number;
+        const ppn = f.locals.ppn;
         if (ppn < 0) {
           f.locals.result = 'ENOMEM';
           return 'privUnlock';
@@ -80,9 +93,9 @@ export const handlePageFault: P = {
       },
     },
     privSet: {
-      footprint: (s, f, tid) => setPteFootprint(pid(f), local(s, tid), vpn(f), f.locals.ppn as number),
+      footprint: (s, f, ctx) => setPteFootprint(pid(f), here(s, ctx), vpn(f), f.locals.ppn),
       run(s, f, ctx) {
-        setPte(s, pid(f), here(s, ctx), vpn(f), { attr: vsegAttr(vseg(f)), ppn: f.locals.ppn as number });
+        setPte(s, pid(f), here(s, ctx), vpn(f), { attr: vsegAttr(vseg(f)), ppn: f.locals.ppn });
         return 'privUnlock';
       },
     },
@@ -94,7 +107,7 @@ export const handlePageFault: P = {
       footprint: (s, f) => [r(ptePath(pid(f), refOf(s, f), vpn(f)))],
       run(s, f) {
         const pte = copyIn(s, pid(f), refOf(s, f)).gpt[vpn(f)];
-        f.locals.refPte = isMapped(pte) ? ({ attr: pte.attr, ppn: pte.ppn } as unknown as Value) : null;
+        f.locals.refPte = isMapped(pte) ? { attr: pte.attr, ppn: pte.ppn } : null;
         if (s.knobs.faultHoldsRefLock && f.locals.refPte !== null) return 'pubDecide';
         return refRdRelease(s, f, 'pubDecide');
       },
@@ -129,16 +142,16 @@ export const handlePageFault: P = {
       },
     },
     falseCopy: {
-      footprint: (s, f, tid) => {
-        const pte = f.locals.refPte as unknown as Pte;
+      footprint: (s, f, ctx) => {
+        const pte = f.locals.refPte as Pte;
         return [
-          r(ptePath(pid(f), local(s, tid), vpn(f))),
-          ...setPteFootprint(pid(f), local(s, tid), vpn(f), pte.ppn),
+          r(ptePath(pid(f), here(s, ctx), vpn(f))),
+          ...setPteFootprint(pid(f), here(s, ctx), vpn(f), pte.ppn),
         ];
       },
       run(s, f, ctx) {
         if (!isMapped(copyIn(s, pid(f), here(s, ctx)).gpt[vpn(f)])) {
-          setPte(s, pid(f), here(s, ctx), vpn(f), f.locals.refPte as unknown as Pte);
+          setPte(s, pid(f), here(s, ctx), vpn(f), f.locals.refPte as Pte);
         }
         const next = s.knobs.faultHoldsRefLock ? 'falseUnlockRef' : 'done';
         return call('remoteRwlockWrRelease', { lock: gptLockPath(pid(f), here(s, ctx)) }, next);
@@ -163,23 +176,23 @@ export const handlePageFault: P = {
     trueAllocated: {
       footprint: () => [],
       run(_s, f) {
-        if ((f.locals.ppn as number) >= 0) return 'trueSetRef';
+        if (f.locals.ppn >= 0) return 'trueSetRef';
         f.locals.result = 'ENOMEM';
         return 'trueUnlock';
       },
     },
     trueSetRef: {
-      footprint: (s, f) => setPteFootprint(pid(f), refOf(s, f), vpn(f), f.locals.ppn as number),
+      footprint: (s, f) => setPteFootprint(pid(f), refOf(s, f), vpn(f), f.locals.ppn),
       run(s, f) {
-        setPte(s, pid(f), refOf(s, f), vpn(f), { attr: vsegAttr(vseg(f)), ppn: f.locals.ppn as number });
+        setPte(s, pid(f), refOf(s, f), vpn(f), { attr: vsegAttr(vseg(f)), ppn: f.locals.ppn });
         return 'trueSetLocal';
       },
     },
     trueSetLocal: {
-      footprint: (s, f, tid) => setPteFootprint(pid(f), local(s, tid), vpn(f), f.locals.ppn as number),
+      footprint: (s, f, ctx) => setPteFootprint(pid(f), here(s, ctx), vpn(f), f.locals.ppn),
       run(s, f, ctx) {
         if (here(s, ctx) !== refOf(s, f)) {
-          setPte(s, pid(f), here(s, ctx), vpn(f), { attr: vsegAttr(vseg(f)), ppn: f.locals.ppn as number });
+          setPte(s, pid(f), here(s, ctx), vpn(f), { attr: vsegAttr(vseg(f)), ppn: f.locals.ppn });
         }
         return 'trueUnlock';
       },
@@ -190,7 +203,7 @@ export const handlePageFault: P = {
     },
     done: {
       footprint: () => [],
-      run: (_s, f) => ret((f.locals.result as string | undefined) ?? 'NON_FATAL'),
+      run: (_s, f) => ret(f.locals.result ?? 'NON_FATAL'),
     },
   },
 };

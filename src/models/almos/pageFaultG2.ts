@@ -12,23 +12,39 @@
  * re-checks that its vseg is still in the reference VSL and not being deleted by a munmap; if not, it
  * unlocks the local PTE and returns USER_ERROR (munmap locks each PTE before resetting it).
  */
-import type { Procedure, Value } from '../../engine/types.js';
+import type { Frame, Procedure } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
 import { isMapped, PTE, type Pte } from '../../hw/pte.js';
 import { setPte, setPteFootprint, vsegAttr } from './gpt.js';
 import type { AlmosShared, Vseg } from './state.js';
 import { isPublic } from './state.js';
+import type { ExceptionResult } from './user.js';
 import { gptPath, here, mapperPage, placement, proc } from './util.js';
 import { detachFirst, vsegAlive, vsegAliveFootprint } from './vsegDeleting.js';
 
-type P = Procedure<AlmosShared>;
-type F = { locals: { [k: string]: unknown } };
+/**
+ * Locals: `pid`, `vpn` in; `vseg` (getVseg's result), `old` / `refOld` (the local / reference entry
+ * as lock_pte returned it), `ppn` (the page to map), `refPte` (the value to copy into the local entry),
+ * `result` (an early exit's; else NON_FATAL).
+ */
+export type PageFaultG2Locals = {
+  pid: number;
+  vpn: number;
+  vseg: Vseg | null;
+  old: Pte;
+  refOld: Pte;
+  ppn: number;
+  refPte: Pte;
+  result?: ExceptionResult;
+};
+type P = Procedure<AlmosShared, PageFaultG2Locals>;
+type F = Frame<PageFaultG2Locals>;
 
-const pid = (f: F) => f.locals.pid as number;
-const vpn = (f: F) => f.locals.vpn as number;
-const vseg = (f: F) => f.locals.vseg as unknown as Vseg;
+const pid = (f: F) => f.locals.pid;
+const vpn = (f: F) => f.locals.vpn;
+/** The vseg, once getVseg found it. */
+const vseg = (f: F) => f.locals.vseg as Vseg;
 const refOf = (s: AlmosShared, f: F) => proc(s, pid(f)).ref;
-const local = (s: AlmosShared, tid: number) => (s.thread[tid] as { cxy: number }).cxy;
 const unlocked = (pte: Pte) => ({ attr: pte.attr & ~PTE.LOCKED, ppn: pte.ppn });
 const unlockRef = (s: AlmosShared, f: F, next: string) =>
   call('unlockPte', { gpt: gptPath(pid(f), refOf(s, f)), vpn: vpn(f) }, next);
@@ -60,7 +76,7 @@ export const handlePageFaultG2: P = {
     checkLocal: {
       footprint: () => [],
       run(s, f, ctx) {
-        if (isMapped(f.locals.old as unknown as Pte)) {
+        if (isMapped(f.locals.old)) {
           return call('unlockPte', { gpt: gptPath(pid(f), here(s, ctx)), vpn: vpn(f) }, 'done');
         }
         const vs = vseg(f);
@@ -81,14 +97,14 @@ export const handlePageFaultG2: P = {
     },
     allocatedLocal: {
       footprint: (s, f) =>
-        vseg(f).type === 'CODE' && (f.locals.ppn as number) >= 0
+        vseg(f).type === 'CODE' && f.locals.ppn >= 0
           ? [
               { obj: `mem.${mapperPage(s, vseg(f), vpn(f))}`, write: false },
               { obj: `mem.${f.locals.ppn}`, write: true },
             ]
           : [],
       run(s, f, ctx) {
-        const ppn = f.locals.ppn as number;
+        const ppn = f.locals.ppn;
         if (ppn < 0) {
           f.locals.result = 'ENOMEM';
           return call('unlockPte', { gpt: gptPath(pid(f), here(s, ctx)), vpn: vpn(f) }, 'done');
@@ -98,18 +114,18 @@ export const handlePageFaultG2: P = {
       },
     },
     setLocal: {
-      footprint: (s, f, tid) => setPteFootprint(pid(f), local(s, tid), vpn(f), f.locals.ppn as number),
+      footprint: (s, f, ctx) => setPteFootprint(pid(f), here(s, ctx), vpn(f), f.locals.ppn),
       run(s, f, ctx) {
-        setPte(s, pid(f), here(s, ctx), vpn(f), { attr: vsegAttr(vseg(f)), ppn: f.locals.ppn as number });
+        setPte(s, pid(f), here(s, ctx), vpn(f), { attr: vsegAttr(vseg(f)), ppn: f.locals.ppn });
         return 'done';
       },
     },
     checkRef: {
       footprint: () => [],
       run(s, f, ctx) {
-        const old = f.locals.refOld as unknown as Pte;
+        const old = f.locals.refOld;
         if (isMapped(old)) {
-          f.locals.refPte = unlocked(old) as unknown as Value;
+          f.locals.refPte = unlocked(old);
           if (s.knobs.faultHoldsRefLock) return 'setLocalFromRef';
           return unlockRef(s, f, 'setLocalFromRef');
         }
@@ -124,7 +140,7 @@ export const handlePageFaultG2: P = {
     allocatedRef: {
       footprint: () => [],
       run(s, f) {
-        if ((f.locals.ppn as number) >= 0) return 'setRef';
+        if (f.locals.ppn >= 0) return 'setRef';
         f.locals.result = 'ENOMEM';
         return call('unlockPte', { gpt: gptPath(pid(f), refOf(s, f)), vpn: vpn(f) }, 'enomemUnlockLocal');
       },
@@ -134,26 +150,25 @@ export const handlePageFaultG2: P = {
       run: (s, f, ctx) => call('unlockPte', { gpt: gptPath(pid(f), here(s, ctx)), vpn: vpn(f) }, 'done'),
     },
     setRef: {
-      footprint: (s, f) => setPteFootprint(pid(f), refOf(s, f), vpn(f), f.locals.ppn as number),
+      footprint: (s, f) => setPteFootprint(pid(f), refOf(s, f), vpn(f), f.locals.ppn),
       run(s, f) {
-        const pte = { attr: vsegAttr(vseg(f)), ppn: f.locals.ppn as number };
+        const pte = { attr: vsegAttr(vseg(f)), ppn: f.locals.ppn };
         const held = s.knobs.faultHoldsRefLock ? PTE.LOCKED : 0;
         setPte(s, pid(f), refOf(s, f), vpn(f), { attr: pte.attr | held, ppn: pte.ppn });
-        f.locals.refPte = pte as unknown as Value;
+        f.locals.refPte = pte;
         return 'setLocalFromRef';
       },
     },
     setLocalFromRef: {
-      footprint: (s, f, tid) =>
-        setPteFootprint(pid(f), local(s, tid), vpn(f), (f.locals.refPte as unknown as Pte).ppn),
+      footprint: (s, f, ctx) => setPteFootprint(pid(f), here(s, ctx), vpn(f), f.locals.refPte.ppn),
       run(s, f, ctx) {
-        setPte(s, pid(f), here(s, ctx), vpn(f), f.locals.refPte as unknown as Pte);
+        setPte(s, pid(f), here(s, ctx), vpn(f), f.locals.refPte);
         return s.knobs.faultHoldsRefLock ? unlockRef(s, f, 'done') : 'done';
       },
     },
     done: {
       footprint: () => [],
-      run: (_s, f) => ret((f.locals.result as string | undefined) ?? 'NON_FATAL'),
+      run: (_s, f) => ret(f.locals.result ?? 'NON_FATAL'),
     },
   },
 };

@@ -12,17 +12,15 @@ import { rpc } from './rpc.js';
 import type { AlmosShared, PageDesc } from './state.js';
 import { clusterPages, here, w } from './util.js';
 
-type P = Procedure<AlmosShared>;
-
-/** Locals in: `cxy`. Returns the PPN, or -1 (ENOMEM). */
-export const ppmAllocPage: P = {
+/** Locals: `cxy` in; `ppn` (the RPC's result). Returns the PPN, or -1 (ENOMEM). */
+export const ppmAllocPage: Procedure<AlmosShared, { cxy: number; ppn: number }> = {
   name: 'ppmAllocPage',
   entry: 'start',
   steps: {
     start: {
       footprint: () => [],
       run(s, f, ctx) {
-        const cxy = f.locals.cxy as number;
+        const cxy = f.locals.cxy;
         if (s.knobs.generation === 'G1' && cxy !== here(s, ctx)) {
           return rpc(cxy, 'PMEM_GET_PAGES', { cxy }, 'done', 'ppn');
         }
@@ -31,13 +29,13 @@ export const ppmAllocPage: P = {
     },
     alloc: {
       footprint: (s, f) => {
-        const cxy = f.locals.cxy as number;
+        const cxy = f.locals.cxy;
         const ppn = firstFreeFrame(s, cxy);
         return [...clusterPages(s, cxy).map(w), ...(ppn >= 0 ? [w(`mem.${ppn}`)] : []), w('ghost.inFlight')];
       },
       run(s, f, ctx) {
         if (s.knobs.allocFailures && ctx.choose(2, 'allocation fails') === 1) return ret(-1);
-        const ppn = firstFreeFrame(s, f.locals.cxy as number);
+        const ppn = firstFreeFrame(s, f.locals.cxy);
         if (ppn < 0) return ret(-1);
         claimFrame(s, ppn);
         s.ghost.inFlight.push(ppn);
@@ -46,22 +44,22 @@ export const ppmAllocPage: P = {
     },
     done: {
       footprint: () => [],
-      run: (_s, f) => ret(f.locals.ppn as number),
+      run: (_s, f) => ret(f.locals.ppn),
     },
   },
 };
 
 /** Locals in: `ppn`. Frees the page in its home cluster. */
-export const ppmFreePage: P = {
+export const ppmFreePage: Procedure<AlmosShared, { ppn: number }> = {
   name: 'ppmFreePage',
   entry: 'start',
   steps: {
     start: {
       footprint: () => [],
       run(s, f, ctx) {
-        const home = frameHome(f.locals.ppn as number, s.framesPerCluster);
+        const home = frameHome(f.locals.ppn, s.framesPerCluster);
         if (s.knobs.generation === 'G1' && home !== here(s, ctx)) {
-          return rpc(home, 'PMEM_RELEASE_PAGES', { ppn: f.locals.ppn as number }, 'done');
+          return rpc(home, 'PMEM_RELEASE_PAGES', { ppn: f.locals.ppn }, 'done');
         }
         return 'free';
       },
@@ -69,7 +67,7 @@ export const ppmFreePage: P = {
     free: {
       footprint: (_s, f) => [w(`page.${f.locals.ppn}`), w('ghost.inFlight')],
       run(s, f, ctx) {
-        const ppn = f.locals.ppn as number;
+        const ppn = f.locals.ppn;
         const page = s.page[ppn] as PageDesc;
         if (page.free) ctx.fail(`ppmFreePage: page ${ppn} freed twice`);
         releaseFrame(s, ppn);
@@ -81,25 +79,25 @@ export const ppmFreePage: P = {
   },
 };
 
-export const rpcPmemGetPages: P = {
+export const rpcPmemGetPages: Procedure<AlmosShared, { cxy: number; ppn: number }> = {
   name: 'rpcPmemGetPages',
   entry: 'alloc',
   steps: {
     alloc: {
       footprint: () => [],
-      run: (_s, f) => call('ppmAllocPage', { cxy: f.locals.cxy as number }, 'reply', 'ppn'),
+      run: (_s, f) => call('ppmAllocPage', { cxy: f.locals.cxy }, 'reply', 'ppn'),
     },
-    reply: { footprint: () => [], run: (_s, f) => ret(f.locals.ppn as number) },
+    reply: { footprint: () => [], run: (_s, f) => ret(f.locals.ppn) },
   },
 };
 
-export const rpcPmemReleasePages: P = {
+export const rpcPmemReleasePages: Procedure<AlmosShared, { ppn: number }> = {
   name: 'rpcPmemReleasePages',
   entry: 'free',
   steps: {
     free: {
       footprint: () => [],
-      run: (_s, f) => call('ppmFreePage', { ppn: f.locals.ppn as number }, 'reply'),
+      run: (_s, f) => call('ppmFreePage', { ppn: f.locals.ppn }, 'reply'),
     },
     reply: { footprint: () => [], run: () => ret() },
   },

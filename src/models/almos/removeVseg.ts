@@ -18,7 +18,7 @@
  * RPC_VMM_REMOVE_VSEG handler: it runs `removeVseg` (`removeVsegLocked` if the args say `locked`) in
  * the target cluster's server thread.
  */
-import type { Procedure, Value } from '../../engine/types.js';
+import type { Frame, Procedure } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
 import { isMapped, type Pte } from '../../hw/pte.js';
 import type { Knobs } from './knobs.js';
@@ -39,14 +39,28 @@ import {
 } from './util.js';
 import { deletingPath, unmarkDeleting } from './vsegDeleting.js';
 
-type P = Procedure<AlmosShared>;
-type F = { locals: { [k: string]: unknown } };
+/**
+ * Locals: `pid`, `base` in, optional `locked` (see above); `vseg` (the local vseg holding `base`, or
+ * null), `vpn` (the scan's position), `old` (lock_pte's value), `ppn` (the page of the entry being
+ * reset), `release` (the forks test said: free it).
+ */
+type Locals = {
+  pid: number;
+  base: number;
+  locked?: boolean;
+  vseg: Vseg | null;
+  vpn: number;
+  old: Pte;
+  ppn: number;
+  release: boolean;
+};
+type P = Procedure<AlmosShared, Locals>;
+type F = Frame<Locals>;
 
-const pid = (f: F) => f.locals.pid as number;
-const vpn = (f: F) => f.locals.vpn as number;
-const ppn = (f: F) => f.locals.ppn as number;
-const vseg = (f: F) => f.locals.vseg as unknown as Vseg | null;
-const local = (s: AlmosShared, tid: number) => (s.thread[tid] as { cxy: number }).cxy;
+const pid = (f: F) => f.locals.pid;
+const vpn = (f: F) => f.locals.vpn;
+const ppn = (f: F) => f.locals.ppn;
+const vseg = (f: F) => f.locals.vseg;
 const pageLock = (f: F) => `page.${ppn(f)}.lock`;
 const ptesLocked = (s: AlmosShared, f: F) => f.locals.locked === true && s.knobs.generation === 'G2';
 
@@ -78,19 +92,19 @@ export const removeVseg: P = {
       run: (s, f, ctx) => call(vslLocks(s)[0], { lock: vslLockPath(pid(f), here(s, ctx)) }, 'lookup'),
     },
     lookup: {
-      footprint: (s, f, tid) => [r(vslPath(pid(f), local(s, tid)))],
+      footprint: (s, f, ctx) => [r(vslPath(pid(f), here(s, ctx)))],
       run(s, f, ctx) {
-        const v = findVseg(copyIn(s, pid(f), here(s, ctx)).vsl, f.locals.base as number);
-        f.locals.vseg = v === undefined ? null : ({ ...v } as unknown as Value);
+        const v = findVseg(copyIn(s, pid(f), here(s, ctx)).vsl, f.locals.base);
+        f.locals.vseg = v === undefined ? null : { ...v };
         f.locals.vpn = v === undefined ? -1 : v.base;
         return call(vslLocks(s)[1], { lock: vslLockPath(pid(f), here(s, ctx)) }, 'getPte');
       },
     },
     getPte: {
-      footprint: (s, f, tid) => {
+      footprint: (s, f, ctx) => {
         const v = vseg(f);
         return v !== null && vpn(f) < v.base + v.size && !ptesLocked(s, f)
-          ? [r(ptePath(pid(f), local(s, tid), vpn(f)))]
+          ? [r(ptePath(pid(f), here(s, ctx), vpn(f)))]
           : [];
       },
       run(s, f, ctx) {
@@ -114,7 +128,7 @@ export const removeVseg: P = {
     gotLockedPte: {
       footprint: () => [],
       run(s, f, ctx) {
-        const old = f.locals.old as unknown as Pte;
+        const old = f.locals.old;
         if (isMapped(old)) {
           f.locals.ppn = old.ppn;
           return 'resetPte';
@@ -124,7 +138,7 @@ export const removeVseg: P = {
       },
     },
     resetPte: {
-      footprint: (s, f, tid) => [w(ptePath(pid(f), local(s, tid), vpn(f)))],
+      footprint: (s, f, ctx) => [w(ptePath(pid(f), here(s, ctx), vpn(f)))],
       run(s, f, ctx) {
         delete copyIn(s, pid(f), here(s, ctx)).gpt[vpn(f)];
         return 'decRefcount';
@@ -155,13 +169,13 @@ export const removeVseg: P = {
       footprint: () => [],
       run(_s, f) {
         f.locals.vpn = vpn(f) + 1;
-        return f.locals.release === true ? call('ppmFreePage', { ppn: ppn(f) }, 'getPte') : 'getPte';
+        return f.locals.release ? call('ppmFreePage', { ppn: ppn(f) }, 'getPte') : 'getPte';
       },
     },
     detach: {
-      footprint: (s, f, tid) => [
-        w(vslPath(pid(f), local(s, tid))),
-        ...(f.locals.locked === true ? [w(deletingPath(pid(f), local(s, tid)))] : []),
+      footprint: (s, f, ctx) => [
+        w(vslPath(pid(f), here(s, ctx))),
+        ...(f.locals.locked === true ? [w(deletingPath(pid(f), here(s, ctx)))] : []),
       ],
       run(s, f, ctx) {
         const copy = copyIn(s, pid(f), here(s, ctx));
@@ -185,7 +199,7 @@ export const rpcVmmRemoveVseg: P = {
       run: (_s, f) =>
         call(
           f.locals.locked === true ? 'removeVsegLocked' : 'removeVseg',
-          { pid: pid(f), base: f.locals.base as number },
+          { pid: pid(f), base: f.locals.base },
           'reply',
         ),
     },

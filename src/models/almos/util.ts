@@ -3,7 +3,7 @@
  * thread's cluster and process, copy lookup, footprint builders, vseg lookup, page placement and
  * the file mapper's pages, the VSL lock procedures of the generation.
  */
-import type { Access, StepCtx } from '../../engine/types.js';
+import type { Access, ReadCtx } from '../../engine/types.js';
 import { clusterFramePaths } from '../../hw/memory.js';
 import type { AlmosShared, Copy, FileMapper, Process, ThreadDesc, Vseg } from './state.js';
 
@@ -15,9 +15,10 @@ export function at<T>(s: AlmosShared, path: string): T {
   return o as T;
 }
 
-export const me = (s: AlmosShared, ctx: StepCtx): ThreadDesc => s.thread[ctx.tid] as ThreadDesc;
+/** The descriptor of the running thread (in a step, its guard or its footprint). */
+export const me = (s: AlmosShared, ctx: ReadCtx): ThreadDesc => s.thread[ctx.tid] as ThreadDesc;
 /** `local_cxy`: the cluster the running thread executes in. */
-export const here = (s: AlmosShared, ctx: StepCtx): number => me(s, ctx).cxy;
+export const here = (s: AlmosShared, ctx: ReadCtx): number => me(s, ctx).cxy;
 export const proc = (s: AlmosShared, pid: number): Process => s.proc[pid] as Process;
 
 export function copyIn(s: AlmosShared, pid: number, cxy: number): Copy {
