@@ -1,6 +1,7 @@
 /**
- * A model bound to one configuration: its procedures, its invariants split by when they are checked,
- * and the primitive that runs one atomic step (shared by the executor and the exhaustive searches).
+ * A model bound to one configuration: its procedures (as the configuration selects them, see
+ * Model.proceduresFor), its invariants split by when they are checked, and the primitive that runs
+ * one atomic step (shared by the executor and the exhaustive searches).
  * Contract: `execStep` mutates `state` in place; choices come from the `choose` callback; a
  * `ctx.fail` inside the step surfaces as a thrown ModelFailure, any other throw is a harness bug.
  */
@@ -45,7 +46,7 @@ export class Instance<S = unknown> {
     readonly model: AnyModel,
     readonly config: Config,
   ) {
-    this.procedures = model.procedures;
+    this.procedures = model.proceduresFor?.(config, model.procedures) ?? model.procedures;
     const all = model.invariants(config) as readonly Invariant<S>[];
     this.stepInvariants = all.filter((i) => i.when === 'step');
     this.quiescentInvariants = all.filter((i) => i.when === 'quiescent');

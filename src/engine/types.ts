@@ -163,6 +163,12 @@ export interface Model<S, C extends Config = Config> {
   validate?(config: C): void;
   init(config: C): SystemState<S>;
   readonly procedures: ProcedureTable<S>;
+  /**
+   * The procedure table of one configuration, for a model whose configuration selects variants of
+   * some procedures (built once per Instance); absent = `procedures` as they are. Gets the table to
+   * start from: `procedures`, or a copy of the model with some of them replaced.
+   */
+  proceduresFor?(config: C, procedures: ProcedureTable<S>): ProcedureTable<S>;
   invariants(config: C): readonly Invariant<S>[];
   /** States where quiescent invariants hold; default: every thread done. */
   quiescent?(state: SystemState<S>): boolean;

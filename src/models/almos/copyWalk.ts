@@ -15,23 +15,8 @@ export function copyWalk(copies: readonly number[], ref: number, order: Knobs['c
   return order === 'refFirst' ? [ref, ...others] : [...others, ref];
 }
 
-/**
- * Runs removeVseg(pid, base) in cluster `cxy`: directly when it is the running cluster, else by RPC.
- * `locked` (munmapProtocol detachFirst): removeVsegLocked instead.
- */
-export function removeIn(
-  local: number,
-  cxy: number,
-  pid: number,
-  base: number,
-  next: string,
-  locked = false,
-) {
-  if (locked) {
-    return cxy === local
-      ? call('removeVsegLocked', { pid, base }, next)
-      : rpc(cxy, 'REMOVE_VSEG', { pid, base, locked: true }, next);
-  }
+/** Runs removeVseg(pid, base) in cluster `cxy`: directly when it is the running cluster, else by RPC. */
+export function removeIn(local: number, cxy: number, pid: number, base: number, next: string) {
   return cxy === local
     ? call('removeVseg', { pid, base }, next)
     : rpc(cxy, 'REMOVE_VSEG', { pid, base }, next);

@@ -12,26 +12,13 @@
  * 5. private: set the PTE in G. public: globalUpdatePte (L != R: RPC_VMM_GLOBAL_UPDATE_PTE to R while
  *    holding the write lock on G; L == R: a direct call).
  * 6. unlock G; NON_FATAL.
- * Knob `cowProtocol = 'decrementAfterUpdate'` (corrected, cowRelease.ts): step 3 only reads forks
- * under the busylock and releases it; the allocation (no busylock held: an RPC is allowed), the copy
- * and step 5 follow; then `cowReleaseOld` decrements forks or frees the old page, before step 6.
- * ENOMEM then has nothing to undo.
+ * Corrected variant (not in the kernel): corrections/cowDecrementAfterUpdate.ts (forks only read in
+ * step 3, decremented after step 5).
  */
 import type { Procedure } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
 import { isMapped, PTE } from '../../hw/pte.js';
-import {
-  afterUpdateTo,
-  type CowFrame,
-  type CowLocals,
-  corrected,
-  gcxy,
-  old,
-  oldLock,
-  pid,
-  vpn,
-  vseg,
-} from './cowLocals.js';
+import { type CowFrame, type CowLocals, gcxy, old, oldLock, pid, vpn, vseg } from './cowLocals.js';
 import { cowAttr, replacePte, replacePteFootprint } from './gpt.js';
 import { rpc } from './rpc.js';
 import type { AlmosShared, PageDesc } from './state.js';
@@ -43,7 +30,6 @@ type F = CowFrame;
 
 const unlockG = (f: F, next: string) =>
   call('remoteRwlockWrRelease', { lock: gptLockPath(pid(f), gcxy(f)) }, next);
-const afterUpdate = (s: AlmosShared, f: F) => afterUpdateTo(s, f, 'unlockGpt');
 
 export const handleCow: P = {
   name: 'handleCow',
@@ -80,12 +66,7 @@ export const handleCow: P = {
     readForks: {
       footprint: (_s, f) => [r(`page.${old(f).ppn}.forks`)],
       run(s, f, ctx) {
-        const forks = (s.page[old(f).ppn] as PageDesc).forks;
-        if (corrected(s)) {
-          f.locals.forks = forks;
-          return call('busylockRelease', { lock: oldLock(f) }, 'allocate');
-        }
-        if (forks > 0) {
+        if ((s.page[old(f).ppn] as PageDesc).forks > 0) {
           const cxy = placement(s, vseg(f), vpn(f), here(s, ctx));
           return call('ppmAllocPage', { cxy }, 'allocated', 'ppn');
         }
@@ -93,24 +74,11 @@ export const handleCow: P = {
         return call('busylockRelease', { lock: oldLock(f) }, 'update');
       },
     },
-    /** Corrected protocol only: the decision is taken, the busylock released. */
-    allocate: {
-      footprint: () => [],
-      run(s, f, ctx) {
-        if (f.locals.forks === 0) {
-          f.locals.ppn = old(f).ppn;
-          return 'update';
-        }
-        const cxy = placement(s, vseg(f), vpn(f), here(s, ctx));
-        return call('ppmAllocPage', { cxy }, 'allocated', 'ppn');
-      },
-    },
     allocated: {
       footprint: () => [],
-      run(s, f) {
+      run(_s, f) {
         if (f.locals.ppn >= 0) return 'copyPage';
         f.locals.result = 'ENOMEM';
-        if (corrected(s)) return 'unlockGpt';
         return call('busylockRelease', { lock: oldLock(f) }, 'unlockGpt');
       },
     },
@@ -119,7 +87,7 @@ export const handleCow: P = {
       footprint: (_s, f) => [r(`mem.${old(f).ppn}`), w(`mem.${f.locals.ppn}`)],
       run(s, f) {
         s.mem[f.locals.ppn] = [...(s.mem[old(f).ppn] as number[])];
-        return corrected(s) ? 'update' : 'decForks';
+        return 'decForks';
       },
     },
     decForks: {
@@ -137,25 +105,17 @@ export const handleCow: P = {
         if (!isPublic(vseg(f).type)) return 'setPte';
         const args = { pid: pid(f), vpn: vpn(f), attr, ppn: f.locals.ppn };
         const ref = proc(s, pid(f)).ref;
-        if (here(s, ctx) !== ref) return rpc(ref, 'GLOBAL_UPDATE_PTE', args, afterUpdate(s, f));
-        return call('globalUpdatePte', args, afterUpdate(s, f));
+        if (here(s, ctx) !== ref) return rpc(ref, 'GLOBAL_UPDATE_PTE', args, 'unlockGpt');
+        return call('globalUpdatePte', args, 'unlockGpt');
       },
     },
     /** Private vseg: G is gpt(L). */
     setPte: {
       footprint: (s, f) => replacePteFootprint(s, pid(f), gcxy(f), vpn(f), f.locals.ppn),
       run(s, f) {
-        replacePte(s, pid(f), gcxy(f), vpn(f), {
-          attr: f.locals.attr,
-          ppn: f.locals.ppn,
-        });
-        return afterUpdate(s, f);
+        replacePte(s, pid(f), gcxy(f), vpn(f), { attr: f.locals.attr, ppn: f.locals.ppn });
+        return 'unlockGpt';
       },
-    },
-    /** Corrected protocol, copy path: the old page is no longer mapped here; settle its forks. */
-    settle: {
-      footprint: () => [],
-      run: (_s, f) => call('cowReleaseOld', { oldPpn: old(f).ppn }, 'unlockGpt'),
     },
     unlockGpt: {
       footprint: () => [],

@@ -11,25 +11,13 @@
  * 4. new attr = (old | WRITABLE) & ~COW (& ~LOCKED).
  * 5. private: set_pte on the local entry (releases the PTE lock). public: globalUpdatePte from this
  *    cluster; its store into the reference entry is the set_pte that releases the PTE lock.
- * Knob `cowProtocol = 'decrementAfterUpdate'` (corrected, cowRelease.ts): step 3 only reads forks
- * (no decrement); after step 5, on the copy path, `cowReleaseOld` decrements forks or frees the old
- * page. ENOMEM then has nothing to undo.
+ * Corrected variant (not in the kernel): corrections/cowDecrementAfterUpdate.ts (forks only read in
+ * step 3, decremented after step 5).
  */
 import type { Procedure } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
 import { isMapped, PTE } from '../../hw/pte.js';
-import {
-  afterUpdateTo,
-  type CowFrame,
-  type CowLocals,
-  corrected,
-  gcxy,
-  old,
-  oldLock,
-  pid,
-  vpn,
-  vseg,
-} from './cowLocals.js';
+import { type CowFrame, type CowLocals, gcxy, old, oldLock, pid, vpn, vseg } from './cowLocals.js';
 import { cowAttr, replacePte, replacePteFootprint } from './gpt.js';
 import type { AlmosShared, PageDesc } from './state.js';
 import { isPublic } from './state.js';
@@ -40,7 +28,6 @@ type F = CowFrame;
 
 const unlockG = (f: F, next: string) =>
   call('unlockPte', { gpt: gptPath(pid(f), gcxy(f)), vpn: vpn(f) }, next);
-const afterUpdate = (s: AlmosShared, f: F) => afterUpdateTo(s, f, 'done');
 
 export const handleCowG2: P = {
   name: 'handleCowG2',
@@ -76,7 +63,7 @@ export const handleCowG2: P = {
       footprint: (_s, f) => [r(`page.${old(f).ppn}.forks`)],
       run(s, f) {
         f.locals.forks = (s.page[old(f).ppn] as PageDesc).forks;
-        return f.locals.forks > 0 && !corrected(s) ? 'decForks' : 'unlockPage';
+        return f.locals.forks > 0 ? 'decForks' : 'unlockPage';
       },
     },
     decForks: {
@@ -119,32 +106,20 @@ export const handleCowG2: P = {
     },
     update: {
       footprint: () => [],
-      run(s, f) {
+      run(_s, f) {
         const attr = cowAttr(old(f).attr);
         f.locals.attr = attr;
         if (!isPublic(vseg(f).type)) return 'setPte';
-        return call(
-          'globalUpdatePte',
-          { pid: pid(f), vpn: vpn(f), attr, ppn: f.locals.ppn },
-          afterUpdate(s, f),
-        );
+        return call('globalUpdatePte', { pid: pid(f), vpn: vpn(f), attr, ppn: f.locals.ppn }, 'done');
       },
     },
     /** Private vseg: set_pte on the local entry, which releases its lock. */
     setPte: {
       footprint: (s, f) => replacePteFootprint(s, pid(f), gcxy(f), vpn(f), f.locals.ppn),
       run(s, f) {
-        replacePte(s, pid(f), gcxy(f), vpn(f), {
-          attr: f.locals.attr,
-          ppn: f.locals.ppn,
-        });
-        return afterUpdate(s, f);
+        replacePte(s, pid(f), gcxy(f), vpn(f), { attr: f.locals.attr, ppn: f.locals.ppn });
+        return 'done';
       },
-    },
-    /** Corrected protocol, copy path: the old page is no longer mapped here; settle its forks. */
-    settle: {
-      footprint: () => [],
-      run: (_s, f) => call('cowReleaseOld', { oldPpn: old(f).ppn }, 'done'),
     },
     done: {
       footprint: () => [],

@@ -7,7 +7,7 @@
  */
 import type { Frame } from '../../engine/types.js';
 import type { Pte } from '../../hw/pte.js';
-import type { AlmosShared, Vseg } from './state.js';
+import type { Vseg } from './state.js';
 import type { ExceptionResult } from './user.js';
 
 export type CowLocals = {
@@ -30,8 +30,3 @@ export const vseg = (f: CowFrame) => f.locals.vseg as Vseg;
 export const gcxy = (f: CowFrame) => f.locals.gcxy;
 export const old = (f: CowFrame) => f.locals.old;
 export const oldLock = (f: CowFrame) => `page.${old(f).ppn}.lock`;
-/** The corrected protocol (knob `cowProtocol`), see docs/findings.md C1-C5. */
-export const corrected = (s: AlmosShared) => s.knobs.cowProtocol === 'decrementAfterUpdate';
-/** After step 5, `settle` on the corrected copy path (the documented path has no such step), else `next`. */
-export const afterUpdateTo = (s: AlmosShared, f: CowFrame, next: string) =>
-  corrected(s) && f.locals.ppn !== old(f).ppn ? 'settle' : next;

@@ -13,12 +13,8 @@
  * 5. register the child (alive); back in sys_fork: start the child's main thread (`thread_unblock`:
  *    the thread is spawned here, so it cannot run before step 5), return the PID (`spec.forkDone`).
  *
- * Knob `forkHoldsGptLock` (corrected, G1; not in the kernel): before step 1 the forking thread
- * write-locks the parent's gpt(R), and releases it after step 5: forkCopy's reads of the reference and
- * setCow's whole walk then exclude the page faults and COWs of the parent (they take gpt(R)), as
- * Linux's dup_mmap holds the parent's mmap lock. The forking thread takes it, not the RPC server that
- * runs steps 2-4: no server waits for gpt(R), which a COW holds across its RPCs to R (a server stuck
- * there would need the RPC server pool to grow for that COW to finish).
+ * Corrected variant (G1, not in the kernel): corrections/forkHoldsGptLock.ts (the forking thread
+ * write-locks the parent's gpt(R) across steps 1-5).
  *
  * `threadUserFork` (in Y). Locals in: `parent`, `child`, `parentCxy` (L), `stack` (the forking
  * thread's stack base, -1 = none). The child STACK vseg = the forking thread's (same range, in Y);
@@ -26,26 +22,19 @@
  * each); then COW is set on the parent's stack range in gpt(L) (`halGptSetCow`).
  */
 import * as spec from '../../../spec/memory.js';
-import type { Procedure, ReadCtx } from '../../engine/types.js';
+import type { Procedure } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
 import { newCopy } from './init.js';
 import { rpc } from './rpc.js';
 import type { Op } from './scenario.js';
 import type { AlmosShared, Copy, Vseg } from './state.js';
-import { gptLockPath, here, me, proc, r, vslPath, w } from './util.js';
+import { here, me, proc, r, vslPath, w } from './util.js';
 
-/** processMakeFork. Locals: `cxy`, `ops` in; `child` (its PID); `gptLocked` (forkHoldsGptLock). */
-type MakeForkLocals = { cxy: number; ops: Op[]; child: number; gptLocked?: boolean };
+/** processMakeFork. Locals: `cxy`, `ops` in; `child` (its PID). */
+export type MakeForkLocals = { cxy: number; ops: Op[]; child: number };
 /** The body of process_make_fork, run in Y, and threadUserFork (which also keeps the stack range). */
 type ForkLocals = { parent: number; child: number; parentCxy: number; stack: number };
 type UserForkLocals = ForkLocals & { base: number; size: number };
-
-const holdsGptLock = (s: AlmosShared) => s.knobs.generation === 'G1' && s.knobs.forkHoldsGptLock;
-/** The parent's gpt(R) lock (the forking thread's process). */
-const parentGptLock = (s: AlmosShared, ctx: ReadCtx) => {
-  const parent = me(s, ctx).pid;
-  return { lock: gptLockPath(parent, proc(s, parent).ref) };
-};
 
 /** First core of `cxy` not used by a thread of a live process (among the cores seen there), or 0. */
 function freeCore(s: AlmosShared, cxy: number): number {
@@ -67,10 +56,6 @@ export const processMakeFork: Procedure<AlmosShared, MakeForkLocals> = {
         w(`ghost.spec.procs.${s.proc.length}`),
       ],
       run(s, f, ctx) {
-        if (holdsGptLock(s) && f.locals.gptLocked !== true) {
-          f.locals.gptLocked = true;
-          return call('remoteRwlockWrAcquire', parentGptLock(s, ctx), 'allocChild');
-        }
         const parent = me(s, ctx).pid;
         const y = f.locals.cxy;
         const child = s.proc.length;
@@ -108,11 +93,9 @@ export const processMakeFork: Procedure<AlmosShared, MakeForkLocals> = {
           ctx.fail(`processMakeFork: thread descriptors out of step (${spawned} != ${tid})`);
         spec.adoptStack(s.ghost.spec, child, ctx.tid, tid);
         spec.forkDone(s.ghost.spec, me(s, ctx).pid, child);
-        if (f.locals.gptLocked === true) return call('remoteRwlockWrRelease', parentGptLock(s, ctx), 'done');
         return ret(child);
       },
     },
-    done: { footprint: () => [], run: (_s, f) => ret(f.locals.child) },
   },
 };
 

@@ -3,21 +3,20 @@
  * the running cluster is the reference, the address is illegal; else fetch the vseg from the
  * reference VSL (G1: RPC_VMM_GET_VSEG; G2: remote read under the reference VSL queuelock), build a
  * local copy and attach it (VSL lock, write mode). Locals in: `pid`, `vpn`. Returns the vseg or null.
- * Knob `munmapProtocol = detachFirst` (vsegDeleting.ts): the attach re-reads the reference VSL under
- * the local VSL write lock and refuses (returns null) a vseg a munmap is deleting or has deleted.
+ * Corrected variant (not in the kernel): corrections/munmapDetachFirst.ts (the attach re-checks the
+ * vseg in the reference VSL).
  */
 import type { Frame, Procedure } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
 import { rpc } from './rpc.js';
 import type { AlmosShared, Vseg } from './state.js';
 import { copyIn, findVseg, here, proc, r, vslLockPath, vslLocks, vslPath, w } from './util.js';
-import { detachFirst, vsegAlive, vsegAliveFootprint } from './vsegDeleting.js';
 
 /** Locals: `pid`, `vpn` in; `vseg` (a copy of the vseg found, or null). */
-type Locals = { pid: number; vpn: number; vseg: Vseg | null };
-type P = Procedure<AlmosShared, Locals>;
+export type GetVsegLocals = { pid: number; vpn: number; vseg: Vseg | null };
+type P = Procedure<AlmosShared, GetVsegLocals>;
 
-const pidOf = (f: Frame<Locals>) => f.locals.pid;
+const pidOf = (f: Frame<GetVsegLocals>) => f.locals.pid;
 
 export const getVseg: P = {
   name: 'getVseg',
@@ -64,15 +63,11 @@ export const getVseg: P = {
       },
     },
     attach: {
-      footprint: (s, f, ctx) => [
-        w(vslPath(pidOf(f), here(s, ctx))),
-        ...(detachFirst(s) ? vsegAliveFootprint(s, pidOf(f)) : []),
-      ],
+      footprint: (s, f, ctx) => [w(vslPath(pidOf(f), here(s, ctx)))],
       run(s, f, ctx) {
         const vsl = copyIn(s, pidOf(f), here(s, ctx)).vsl;
         const v = f.locals.vseg as Vseg;
-        if (detachFirst(s) && !vsegAlive(s, pidOf(f), v)) f.locals.vseg = null;
-        else if (!vsl.some((x) => x.base === v.base)) {
+        if (!vsl.some((x) => x.base === v.base)) {
           vsl.push({ ...v });
           vsl.sort((a, b) => a.base - b.base);
         }

@@ -6,13 +6,11 @@
  * The store writes `attr` as given (callers pass it without LOCKED), so in G2 the store into the
  * reference entry is the `set_pte` that releases the PTE lock taken by handleCowG2 (once: the caller
  * must not unlock it again).
- * Knob `updateRefLast` (corrected, not in the kernel): the walk skips the reference and stores into it
- * last. In G2 handleCowG2 then holds the reference PTE lock until every copy is updated, so a setCow
- * walking under that lock (`setCowLocksRefPte`) cannot mark a copy between two stores of the walk.
+ * Corrected variant (not in the kernel): corrections/updateRefLast.ts (the reference entry stored last).
  * Locals in: `pid`, `vpn`, `attr`, `ppn`. Returns null.
  * `rpcVmmGlobalUpdatePte` is the RPC_VMM_GLOBAL_UPDATE_PTE handler (runs in the reference cluster).
  */
-import type { Frame, Procedure } from '../../engine/types.js';
+import type { Frame, Procedure, Step } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
 import { isMapped } from '../../hw/pte.js';
 import { replacePte, replacePteFootprint } from './gpt.js';
@@ -20,20 +18,17 @@ import type { AlmosShared } from './state.js';
 import { proc, ptePath, r } from './util.js';
 
 /** Locals: `pid`, `vpn`, `attr`, `ppn` in; `i` (the walk's position, absent = 0). */
-type Locals = { pid: number; vpn: number; attr: number; ppn: number; i?: number };
-type P = Procedure<AlmosShared, Locals>;
-type F = Frame<Locals>;
+export type GlobalUpdateLocals = { pid: number; vpn: number; attr: number; ppn: number; i?: number };
+type P = Procedure<AlmosShared, GlobalUpdateLocals>;
+type F = Frame<GlobalUpdateLocals>;
 
 const pid = (f: F) => f.locals.pid;
 const vpn = (f: F) => f.locals.vpn;
 const index = (f: F) => f.locals.i ?? 0;
 
-/** The clusters the walk stores into, in walk order. */
-function walkOrder(s: AlmosShared, p: number): readonly number[] {
-  const { copies, ref } = proc(s, p);
-  if (!s.knobs.updateRefLast || !copies.includes(ref)) return copies;
-  return [...copies.filter((c) => c !== ref), ref];
-}
+/** The clusters the walk stores into, in walk order: the owner's copies list. */
+export type WalkOrder = (s: AlmosShared, pid: number) => readonly number[];
+const copiesList: WalkOrder = (s, p) => proc(s, p).copies;
 
 /** Does the walk write the entry of copy `cxy`? */
 function touches(s: AlmosShared, p: number, cxy: number, v: number): boolean {
@@ -42,37 +37,35 @@ function touches(s: AlmosShared, p: number, cxy: number, v: number): boolean {
   return s.knobs.updateTouchesUnmapped || isMapped(copy.gpt[v]);
 }
 
+/** The loop step: one remote store into the next copy of the walk (or nothing when it is skipped). */
+export const updateCopy = (walkOrder: WalkOrder): Step<AlmosShared, GlobalUpdateLocals> => ({
+  footprint: (s, f) => {
+    const cxy = walkOrder(s, pid(f))[index(f)];
+    const reads = [r(`proc.${pid(f)}.copies`), r(`proc.${pid(f)}.ref`)];
+    if (cxy === undefined) return reads;
+    return [
+      ...reads,
+      r(ptePath(pid(f), cxy, vpn(f))),
+      ...(touches(s, pid(f), cxy, vpn(f)) ? replacePteFootprint(s, pid(f), cxy, vpn(f), f.locals.ppn) : []),
+    ];
+  },
+  run(s, f) {
+    const copies = walkOrder(s, pid(f));
+    const i = index(f);
+    const cxy = copies[i];
+    if (cxy === undefined) return ret();
+    if (touches(s, pid(f), cxy, vpn(f))) {
+      replacePte(s, pid(f), cxy, vpn(f), { attr: f.locals.attr, ppn: f.locals.ppn });
+    }
+    f.locals.i = i + 1;
+    return i + 1 < copies.length ? 'updateCopy' : ret();
+  },
+});
+
 export const globalUpdatePte: P = {
   name: 'globalUpdatePte',
   entry: 'updateCopy',
-  steps: {
-    /** One remote store into the next copy of the list (or nothing when it is skipped). */
-    updateCopy: {
-      footprint: (s, f) => {
-        const cxy = walkOrder(s, pid(f))[index(f)];
-        const reads = [r(`proc.${pid(f)}.copies`), r(`proc.${pid(f)}.ref`)];
-        if (cxy === undefined) return reads;
-        return [
-          ...reads,
-          r(ptePath(pid(f), cxy, vpn(f))),
-          ...(touches(s, pid(f), cxy, vpn(f))
-            ? replacePteFootprint(s, pid(f), cxy, vpn(f), f.locals.ppn)
-            : []),
-        ];
-      },
-      run(s, f) {
-        const copies = walkOrder(s, pid(f));
-        const i = index(f);
-        const cxy = copies[i];
-        if (cxy === undefined) return ret();
-        if (touches(s, pid(f), cxy, vpn(f))) {
-          replacePte(s, pid(f), cxy, vpn(f), { attr: f.locals.attr, ppn: f.locals.ppn });
-        }
-        f.locals.i = i + 1;
-        return i + 1 < copies.length ? 'updateCopy' : ret();
-      },
-    },
-  },
+  steps: { updateCopy: updateCopy(copiesList) },
 };
 
 /** RPC_VMM_GLOBAL_UPDATE_PTE handler, run by the reference cluster's server. Locals as above. */

@@ -22,6 +22,9 @@ export function vsegAttr(v: Vseg): number {
   );
 }
 
+/** The vseg types whose pages fork shares copy-on-write (vmm_set_cow marks them in every copy). */
+export const COW_TYPES: readonly VsegType[] = ['DATA', 'ANON', 'REMOTE'];
+
 /** hal_gpt_set_cow: COW set, WRITABLE cleared; every other bit (LOCKED included) kept. */
 export const setCowAttr = (attr: number): number => (attr | PTE.COW) & ~PTE.WRITABLE;
 

@@ -11,9 +11,8 @@
  * process in list order, the reference moved first or last (knob `copyOrder`), and runs removeVseg in
  * each copy's cluster: a direct call in L, RPC_VMM_REMOVE_VSEG elsewhere (G1 and G2). The list is read
  * once, at the start. A copy whose VSL does not hold the vseg is left as it is (vmm_delete_vseg).
- * Knob `munmapProtocol = detachFirst` (corrected, vsegDeleting.ts): before the walk, write-lock the
- * reference VSL, mark the vseg as being deleted (`markDeleting`), unlock; then walk with the reference
- * last whatever `copyOrder` says, running `removeVsegLocked` in each copy.
+ * Corrected variant (not in the kernel): corrections/munmapDetachFirst.ts (mark the vseg as being
+ * deleted first, then clear each copy under locks, the reference last).
  */
 import * as spec from '../../../spec/memory.js';
 import type { Frame, Procedure } from '../../engine/types.js';
@@ -21,45 +20,36 @@ import { call, ret } from '../../engine/types.js';
 import { copyWalk, removeIn } from './copyWalk.js';
 import type { AlmosShared, Vseg } from './state.js';
 import { isPublic } from './state.js';
-import { here, me, proc, r, vslLockPath, vslLocks, w } from './util.js';
-import { detachFirst, markDeleting, markFootprint } from './vsegDeleting.js';
+import { here, me, proc, r, w } from './util.js';
 
 /** globalDeleteVseg. Locals: `pid`, `base` in; `walk` (the copies, in walk order), `i` (the next). */
-type DeleteLocals = { pid: number; base: number; walk: number[]; i: number };
+export type DeleteLocals = { pid: number; base: number; walk: number[]; i: number };
 /** sysMunmap. Locals: `base` in; `vseg` (getVseg's result). */
 type MunmapLocals = { base: number; vseg: Vseg | null };
 type F = Frame<DeleteLocals>;
 
-function nextCopy(s: AlmosShared, f: F, local: number) {
+function nextCopy(f: F, local: number) {
   const { walk, i, pid, base } = f.locals;
   if (i >= walk.length) return ret(0);
   f.locals.i = i + 1;
-  return removeIn(local, walk[i] as number, pid, base, 'next', detachFirst(s));
+  return removeIn(local, walk[i] as number, pid, base, 'next');
 }
 
 export const globalDeleteVseg: Procedure<AlmosShared, DeleteLocals> = {
   name: 'globalDeleteVseg',
   entry: 'readCopies',
   steps: {
+    /** The owner's copies list, read once. */
     readCopies: {
       footprint: (_s, f) => [r(`proc.${f.locals.pid}.copies`), r(`proc.${f.locals.pid}.ref`)],
       run(s, f, ctx) {
         const p = proc(s, f.locals.pid);
-        f.locals.walk = copyWalk(p.copies, p.ref, detachFirst(s) ? 'refLast' : s.knobs.copyOrder);
+        f.locals.walk = copyWalk(p.copies, p.ref, s.knobs.copyOrder);
         f.locals.i = 0;
-        if (detachFirst(s)) return call(vslLocks(s)[2], { lock: vslLockPath(p.pid, p.ref) }, 'markDeleting');
-        return nextCopy(s, f, here(s, ctx));
+        return nextCopy(f, here(s, ctx));
       },
     },
-    markDeleting: {
-      footprint: (s, f) => markFootprint(s, f.locals.pid),
-      run(s, f) {
-        const p = proc(s, f.locals.pid);
-        markDeleting(s, p.pid, f.locals.base);
-        return call(vslLocks(s)[3], { lock: vslLockPath(p.pid, p.ref) }, 'next');
-      },
-    },
-    next: { footprint: () => [], run: (s, f, ctx) => nextCopy(s, f, here(s, ctx)) },
+    next: { footprint: () => [], run: (s, f, ctx) => nextCopy(f, here(s, ctx)) },
   },
 };
 

@@ -8,13 +8,9 @@
  *    unmapped (true page fault): write-lock gpt(R); re-read; if still unmapped allocate a page in
  *    target(vpn) (FILE: the mapper's page), set it in gpt(R), then in gpt(L) without gpt(L)'s lock;
  *    unlock gpt(R). Mapped meanwhile: nothing to do, the retry takes the false-fault path.
- * Knob `faultHoldsRefLock` (corrected): a false page fault keeps the gpt(R) read lock while it
- * write-locks gpt(L) and copies, then releases gpt(L), then gpt(R) (lock order R then L): a COW, which
- * write-locks gpt(R), can no longer update the reference between the read and the copy (and skip the
- * still unmapped local entry). L == R: the entry is already mapped, just unlock.
- * Knob `munmapProtocol = detachFirst` (vsegDeleting.ts): once it holds the lock it maps under (gpt(L)
- * for the false fault, gpt(R) for the true fault), a public fault re-checks that its vseg is still in
- * the reference VSL and not being deleted by a munmap; if not, it unlocks and returns USER_ERROR.
+ * Corrected variants (not in the kernel): corrections/faultHoldsRefLock.ts (the false fault keeps
+ * gpt(R) read-locked until the local copy is set), corrections/munmapDetachFirst.ts (a public fault
+ * re-checks its vseg under the lock it maps under).
  */
 import type { Frame, Procedure } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
@@ -24,7 +20,6 @@ import type { AlmosShared, Vseg } from './state.js';
 import { isPublic } from './state.js';
 import type { ExceptionResult } from './user.js';
 import { copyIn, gptLockPath, here, mapperPage, placement, proc, ptePath, r, w } from './util.js';
-import { detachFirst, vsegAlive, vsegAliveFootprint } from './vsegDeleting.js';
 
 /**
  * Locals: `pid`, `vpn` in; `vseg` (getVseg's result), `ppn` (the page to map), `refPte` (the
@@ -108,37 +103,17 @@ export const handlePageFault: P = {
       run(s, f) {
         const pte = copyIn(s, pid(f), refOf(s, f)).gpt[vpn(f)];
         f.locals.refPte = isMapped(pte) ? { attr: pte.attr, ppn: pte.ppn } : null;
-        if (s.knobs.faultHoldsRefLock && f.locals.refPte !== null) return 'pubDecide';
         return refRdRelease(s, f, 'pubDecide');
       },
     },
+    /** Mapped: a false page fault (copy the reference entry); unmapped: a true one (allocate). */
     pubDecide: {
       footprint: () => [],
       run(s, f, ctx) {
         if (f.locals.refPte !== null) {
-          if (s.knobs.faultHoldsRefLock && here(s, ctx) === refOf(s, f)) return refRdRelease(s, f, 'done');
-          const next = detachFirst(s) ? 'falseRecheck' : 'falseCopy';
-          return call('remoteRwlockWrAcquire', { lock: gptLockPath(pid(f), here(s, ctx)) }, next);
+          return call('remoteRwlockWrAcquire', { lock: gptLockPath(pid(f), here(s, ctx)) }, 'falseCopy');
         }
-        const next = detachFirst(s) ? 'trueRecheck' : 'trueReread';
-        return call('remoteRwlockWrAcquire', { lock: gptLockPath(pid(f), refOf(s, f)) }, next);
-      },
-    },
-    falseRecheck: {
-      footprint: (s, f) => vsegAliveFootprint(s, pid(f)),
-      run(s, f, ctx) {
-        if (vsegAlive(s, pid(f), vseg(f))) return 'falseCopy';
-        f.locals.result = 'USER_ERROR';
-        const next = s.knobs.faultHoldsRefLock ? 'falseUnlockRef' : 'done';
-        return call('remoteRwlockWrRelease', { lock: gptLockPath(pid(f), here(s, ctx)) }, next);
-      },
-    },
-    trueRecheck: {
-      footprint: (s, f) => vsegAliveFootprint(s, pid(f)),
-      run(s, f) {
-        if (vsegAlive(s, pid(f), vseg(f))) return 'trueReread';
-        f.locals.result = 'USER_ERROR';
-        return 'trueUnlock';
+        return call('remoteRwlockWrAcquire', { lock: gptLockPath(pid(f), refOf(s, f)) }, 'trueReread');
       },
     },
     falseCopy: {
@@ -153,13 +128,8 @@ export const handlePageFault: P = {
         if (!isMapped(copyIn(s, pid(f), here(s, ctx)).gpt[vpn(f)])) {
           setPte(s, pid(f), here(s, ctx), vpn(f), f.locals.refPte as Pte);
         }
-        const next = s.knobs.faultHoldsRefLock ? 'falseUnlockRef' : 'done';
-        return call('remoteRwlockWrRelease', { lock: gptLockPath(pid(f), here(s, ctx)) }, next);
+        return call('remoteRwlockWrRelease', { lock: gptLockPath(pid(f), here(s, ctx)) }, 'done');
       },
-    },
-    falseUnlockRef: {
-      footprint: () => [],
-      run: (s, f) => refRdRelease(s, f, 'done'),
     },
     trueReread: {
       footprint: (s, f) => [r(ptePath(pid(f), refOf(s, f), vpn(f)))],

@@ -4,13 +4,9 @@
  * local == reference: allocate and set_pte local (unlocks); else lock the reference PTE (order: local
  * then reference); if unmapped allocate and set_pte reference (unlocks) else unlock it; set_pte local
  * with the reference value (unlocks).
- * Knob `faultHoldsRefLock` (corrected): the local set_pte comes BEFORE the reference PTE is unlocked,
- * so a COW (which locks the reference PTE) cannot update the reference between the read and the
- * local set and skip the still unmapped local entry. True fault, symmetric: the new page is written
- * into the reference entry with LOCKED kept, then set_pte local, then unlock the reference.
- * Knob `munmapProtocol = detachFirst` (vsegDeleting.ts): holding the local PTE lock, a public fault
- * re-checks that its vseg is still in the reference VSL and not being deleted by a munmap; if not, it
- * unlocks the local PTE and returns USER_ERROR (munmap locks each PTE before resetting it).
+ * Corrected variants (not in the kernel): corrections/faultHoldsRefLock.ts (the local set_pte comes
+ * before the reference PTE is unlocked), corrections/munmapDetachFirst.ts (a public fault re-checks
+ * its vseg under the local PTE lock).
  */
 import type { Frame, Procedure } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
@@ -20,7 +16,6 @@ import type { AlmosShared, Vseg } from './state.js';
 import { isPublic } from './state.js';
 import type { ExceptionResult } from './user.js';
 import { gptPath, here, mapperPage, placement, proc } from './util.js';
-import { detachFirst, vsegAlive, vsegAliveFootprint } from './vsegDeleting.js';
 
 /**
  * Locals: `pid`, `vpn` in; `vseg` (getVseg's result), `old` / `refOld` (the local / reference entry
@@ -61,16 +56,7 @@ export const handlePageFaultG2: P = {
       footprint: () => [],
       run(s, f, ctx) {
         if (f.locals.vseg === null) return ret('USER_ERROR');
-        const next = detachFirst(s) && isPublic(vseg(f).type) ? 'recheckVseg' : 'checkLocal';
-        return call('lockPte', { gpt: gptPath(pid(f), here(s, ctx)), vpn: vpn(f) }, next, 'old');
-      },
-    },
-    recheckVseg: {
-      footprint: (s, f) => vsegAliveFootprint(s, pid(f)),
-      run(s, f, ctx) {
-        if (vsegAlive(s, pid(f), vseg(f))) return 'checkLocal';
-        f.locals.result = 'USER_ERROR';
-        return call('unlockPte', { gpt: gptPath(pid(f), here(s, ctx)), vpn: vpn(f) }, 'done');
+        return call('lockPte', { gpt: gptPath(pid(f), here(s, ctx)), vpn: vpn(f) }, 'checkLocal', 'old');
       },
     },
     checkLocal: {
@@ -126,7 +112,6 @@ export const handlePageFaultG2: P = {
         const old = f.locals.refOld;
         if (isMapped(old)) {
           f.locals.refPte = unlocked(old);
-          if (s.knobs.faultHoldsRefLock) return 'setLocalFromRef';
           return unlockRef(s, f, 'setLocalFromRef');
         }
         const vs = vseg(f);
@@ -153,8 +138,7 @@ export const handlePageFaultG2: P = {
       footprint: (s, f) => setPteFootprint(pid(f), refOf(s, f), vpn(f), f.locals.ppn),
       run(s, f) {
         const pte = { attr: vsegAttr(vseg(f)), ppn: f.locals.ppn };
-        const held = s.knobs.faultHoldsRefLock ? PTE.LOCKED : 0;
-        setPte(s, pid(f), refOf(s, f), vpn(f), { attr: pte.attr | held, ppn: pte.ppn });
+        setPte(s, pid(f), refOf(s, f), vpn(f), pte);
         f.locals.refPte = pte;
         return 'setLocalFromRef';
       },
@@ -163,7 +147,7 @@ export const handlePageFaultG2: P = {
       footprint: (s, f, ctx) => setPteFootprint(pid(f), here(s, ctx), vpn(f), f.locals.refPte.ppn),
       run(s, f, ctx) {
         setPte(s, pid(f), here(s, ctx), vpn(f), f.locals.refPte);
-        return s.knobs.faultHoldsRefLock ? unlockRef(s, f, 'done') : 'done';
+        return 'done';
       },
     },
     done: {

@@ -11,58 +11,39 @@
  *    busylock is released before the page is freed (trunk order);
  * 5. release: `ppmFreePage` to the page's home cluster (G1 RPC_PMEM_RELEASE_PAGES if remote).
  * Then detach the vseg from the local VSL (VSL lock, write mode).
- * Locals in: `pid`, `base`, optional `locked` (munmapProtocol detachFirst, set by removeVsegLocked,
- * which holds the G1 GPT locks around this call): G2 locks each PTE (lockPte) before reading it and
- * the reset (which clears LOCKED, as set_pte) releases it, an unmapped entry is unlocked; the detach
- * also drops the reference's "being deleted" mark. Returns null. `rpcVmmRemoveVseg` is the
- * RPC_VMM_REMOVE_VSEG handler: it runs `removeVseg` (`removeVsegLocked` if the args say `locked`) in
- * the target cluster's server thread.
+ * Locals in: `pid`, `base`. Returns null. `rpcVmmRemoveVseg` is the RPC_VMM_REMOVE_VSEG handler: it
+ * runs `removeVseg` in the target cluster's server thread.
+ * Corrected variant (not in the kernel): corrections/munmapDetachFirst.ts (G2 locks each PTE before
+ * resetting it; the detach drops the reference's "being deleted" mark).
  */
 import type { Frame, Procedure } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
-import { isMapped, type Pte } from '../../hw/pte.js';
+import { isMapped } from '../../hw/pte.js';
 import type { Knobs } from './knobs.js';
 import type { AlmosShared, PageDesc, Vseg, VsegType } from './state.js';
 import { isPublic } from './state.js';
-import {
-  copyIn,
-  findVseg,
-  gptPath,
-  here,
-  proc,
-  ptePath,
-  r,
-  vslLockPath,
-  vslLocks,
-  vslPath,
-  w,
-} from './util.js';
-import { deletingPath, unmarkDeleting } from './vsegDeleting.js';
+import { copyIn, findVseg, here, proc, ptePath, r, vslLockPath, vslLocks, vslPath, w } from './util.js';
 
 /**
- * Locals: `pid`, `base` in, optional `locked` (see above); `vseg` (the local vseg holding `base`, or
- * null), `vpn` (the scan's position), `old` (lock_pte's value), `ppn` (the page of the entry being
- * reset), `release` (the forks test said: free it).
+ * Locals: `pid`, `base` in; `vseg` (the local vseg holding `base`, or null), `vpn` (the scan's
+ * position), `ppn` (the page of the entry being reset), `release` (the forks test said: free it).
  */
-type Locals = {
+export type RemoveVsegLocals = {
   pid: number;
   base: number;
-  locked?: boolean;
   vseg: Vseg | null;
   vpn: number;
-  old: Pte;
   ppn: number;
   release: boolean;
 };
-type P = Procedure<AlmosShared, Locals>;
-type F = Frame<Locals>;
+type P = Procedure<AlmosShared, RemoveVsegLocals>;
+type F = Frame<RemoveVsegLocals>;
 
 const pid = (f: F) => f.locals.pid;
 const vpn = (f: F) => f.locals.vpn;
 const ppn = (f: F) => f.locals.ppn;
 const vseg = (f: F) => f.locals.vseg;
 const pageLock = (f: F) => `page.${ppn(f)}.lock`;
-const ptesLocked = (s: AlmosShared, f: F) => f.locals.locked === true && s.knobs.generation === 'G2';
 
 export type Release = 'free' | 'keep' | 'forksTest';
 
@@ -103,18 +84,13 @@ export const removeVseg: P = {
     getPte: {
       footprint: (s, f, ctx) => {
         const v = vseg(f);
-        return v !== null && vpn(f) < v.base + v.size && !ptesLocked(s, f)
-          ? [r(ptePath(pid(f), here(s, ctx), vpn(f)))]
-          : [];
+        return v !== null && vpn(f) < v.base + v.size ? [r(ptePath(pid(f), here(s, ctx), vpn(f)))] : [];
       },
       run(s, f, ctx) {
         const v = vseg(f);
         if (v === null) return ret(null);
         if (vpn(f) >= v.base + v.size) {
           return call(vslLocks(s)[2], { lock: vslLockPath(pid(f), here(s, ctx)) }, 'detach');
-        }
-        if (ptesLocked(s, f)) {
-          return call('lockPte', { gpt: gptPath(pid(f), here(s, ctx)), vpn: vpn(f) }, 'gotLockedPte', 'old');
         }
         const pte = copyIn(s, pid(f), here(s, ctx)).gpt[vpn(f)];
         if (!isMapped(pte)) {
@@ -123,18 +99,6 @@ export const removeVseg: P = {
         }
         f.locals.ppn = pte.ppn;
         return 'resetPte';
-      },
-    },
-    gotLockedPte: {
-      footprint: () => [],
-      run(s, f, ctx) {
-        const old = f.locals.old;
-        if (isMapped(old)) {
-          f.locals.ppn = old.ppn;
-          return 'resetPte';
-        }
-        f.locals.vpn = vpn(f) + 1;
-        return call('unlockPte', { gpt: gptPath(pid(f), here(s, ctx)), vpn: vpn(f) - 1 }, 'getPte');
       },
     },
     resetPte: {
@@ -173,15 +137,11 @@ export const removeVseg: P = {
       },
     },
     detach: {
-      footprint: (s, f, ctx) => [
-        w(vslPath(pid(f), here(s, ctx))),
-        ...(f.locals.locked === true ? [w(deletingPath(pid(f), here(s, ctx)))] : []),
-      ],
+      footprint: (s, f, ctx) => [w(vslPath(pid(f), here(s, ctx)))],
       run(s, f, ctx) {
         const copy = copyIn(s, pid(f), here(s, ctx));
         const base = (vseg(f) as Vseg).base;
         copy.vsl = copy.vsl.filter((x) => x.base !== base);
-        if (f.locals.locked === true) unmarkDeleting(s, pid(f), here(s, ctx), base);
         return call(vslLocks(s)[3], { lock: vslLockPath(pid(f), here(s, ctx)) }, 'done');
       },
     },
@@ -196,12 +156,7 @@ export const rpcVmmRemoveVseg: P = {
   steps: {
     remove: {
       footprint: () => [],
-      run: (_s, f) =>
-        call(
-          f.locals.locked === true ? 'removeVsegLocked' : 'removeVseg',
-          { pid: pid(f), base: f.locals.base },
-          'reply',
-        ),
+      run: (_s, f) => call('removeVseg', { pid: pid(f), base: f.locals.base }, 'reply'),
     },
     reply: { footprint: () => [], run: () => ret(0) },
   },

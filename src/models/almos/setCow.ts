@@ -11,34 +11,27 @@
  * `setCowTakesPteLock`: lock_pte first, then the change is a set_pte (releases the lock); an unmapped
  * entry is unlocked unchanged.
  *
- * Corrected variant G2 `setCowLocksRefPte` (not in the kernel; test/almos/forkCorrected.test.ts): the
- * walk is vseg by vseg, then vpn by vpn (`setCowByVpn`): the reference PTE lock of the vpn serializes it
- * against the faults and COWs of that vpn in every cluster. (G1: `forkHoldsGptLock`, fork.ts.)
+ * Corrected variant (G2, not in the kernel): corrections/setCowLocksRefPte.ts (the walk goes vpn by
+ * vpn under the reference PTE lock).
  */
 import type { Frame, Procedure } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
 import { isMapped, PTE, type Pte } from '../../hw/pte.js';
-import { setCowAttr } from './gpt.js';
+import { COW_TYPES, setCowAttr } from './gpt.js';
 import type { AlmosShared, VsegType } from './state.js';
 import { gptPath, proc, ptePath, r, vslPath, w } from './util.js';
 
 /** setCow. Locals: `pid` in; `ci`, `vi` (the next copy and vseg of the walk, by index; absent = 0). */
-type SetCowLocals = { pid: number; ci?: number; vi?: number };
+export type SetCowLocals = { pid: number; ci?: number; vi?: number };
 /** halGptSetCow. Locals: `pid`, `cxy`, `base`, `size`, `vpn` in; `old` (lock_pte's value, G2). */
 type RangeLocals = { pid: number; cxy: number; base: number; size: number; vpn: number; old: Pte };
 type F = Frame<RangeLocals>;
-
-const COW_TYPES: readonly VsegType[] = ['DATA', 'ANON', 'REMOTE'];
-const byVpn = (s: AlmosShared) => s.knobs.generation === 'G2' && s.knobs.setCowLocksRefPte;
 
 export const setCow: Procedure<AlmosShared, SetCowLocals> = {
   name: 'setCow',
   entry: 'nextRange',
   steps: {
-    /**
-     * XLIST_FOREACH on the copies, then on the reference vsegs: the next (copy, vseg) pair. With
-     * `setCowLocksRefPte` (G2): only the reference vsegs, each handed whole to `setCowByVpn`.
-     */
+    /** XLIST_FOREACH on the copies, then on the reference vsegs: the next (copy, vseg) pair. */
     nextRange: {
       footprint: (s, f) => [
         r(`proc.${f.locals.pid}.copies`),
@@ -49,13 +42,6 @@ export const setCow: Procedure<AlmosShared, SetCowLocals> = {
         const vsl = p.copy[p.ref]?.vsl ?? [];
         let ci = f.locals.ci ?? 0;
         let vi = f.locals.vi ?? 0;
-        if (byVpn(s)) {
-          while (vi < vsl.length && !COW_TYPES.includes(vsl[vi]?.type as VsegType)) vi++;
-          const v = vsl[vi];
-          if (v === undefined) return ret();
-          f.locals.vi = vi + 1;
-          return call('setCowByVpn', { pid: p.pid, base: v.base, size: v.size, vpn: v.base }, 'nextRange');
-        }
         for (; ci < p.copies.length; ci++, vi = 0) {
           while (vi < vsl.length && !COW_TYPES.includes(vsl[vi]?.type as VsegType)) vi++;
           const v = vsl[vi];

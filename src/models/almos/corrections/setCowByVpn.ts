@@ -16,12 +16,12 @@
  * entry while it waits for the reference lock reads the COW value after step 3. So the vpn is marked in
  * every copy atomically with respect to them, and no copy set with a stale writable PTE escapes it.
  */
-import type { Frame, Procedure } from '../../engine/types.js';
-import { call, ret } from '../../engine/types.js';
-import { isMapped, PTE } from '../../hw/pte.js';
-import { setCowAttr } from './gpt.js';
-import type { AlmosShared } from './state.js';
-import { gptPath, proc, ptePath, r, w } from './util.js';
+import type { Frame, Procedure } from '../../../engine/types.js';
+import { call, ret } from '../../../engine/types.js';
+import { isMapped, PTE } from '../../../hw/pte.js';
+import { setCowAttr } from '../gpt.js';
+import type { AlmosShared } from '../state.js';
+import { gptPath, proc, ptePath, r, w } from '../util.js';
 
 /** Locals: `pid`, `base`, `size`, `vpn` in; `ci` (the next copy of the mark walk, by index). */
 type Locals = { pid: number; base: number; size: number; vpn: number; ci?: number };

@@ -9,10 +9,10 @@
  * A fault racing the clearing either re-checked the vseg before munmap marked it and holds the lock
  * the clearing waits for (its entry is then reset), or re-checks after and maps nothing.
  */
-import type { Frame, Procedure } from '../../engine/types.js';
-import { call, ret } from '../../engine/types.js';
-import type { AlmosShared } from './state.js';
-import { gptLockPath, here, proc } from './util.js';
+import type { Frame, Procedure } from '../../../engine/types.js';
+import { call, ret } from '../../../engine/types.js';
+import type { AlmosShared } from '../state.js';
+import { gptLockPath, here, proc } from '../util.js';
 
 /** Locals: `pid`, `base` in. */
 type Locals = { pid: number; base: number };

@@ -15,10 +15,10 @@
  * Locals in: `oldPpn` (the page the caller stopped mapping; holding it in a frame keeps noUseAfterFree
  * from calling it a leak meanwhile). Returns null. Called only on the copy path (forks > 0 was read).
  */
-import type { Frame, Procedure } from '../../engine/types.js';
-import { call, ret } from '../../engine/types.js';
-import type { AlmosShared, PageDesc } from './state.js';
-import { r, w } from './util.js';
+import type { Frame, Procedure } from '../../../engine/types.js';
+import { call, ret } from '../../../engine/types.js';
+import type { AlmosShared, PageDesc } from '../state.js';
+import { r, w } from '../util.js';
 
 /** Locals: `oldPpn` in; `lastOut` (no other holder was left: free the page). */
 type Locals = { oldPpn: number; lastOut: boolean };
