@@ -4,6 +4,7 @@
  * index and a transition id; the counterexample's decisions are rebuilt from that chain.
  */
 import { UsageError } from '../errors.js';
+import { newHasher } from '../hash.js';
 import type { Instance } from '../instance.js';
 import type { ThreadId } from '../types.js';
 import { countObjects } from '../value.js';
@@ -24,6 +25,7 @@ export function bfs<S>(inst: Instance<S>, opts: SearchOptions): SearchResult {
   const transitionIds = new Map<string, number>();
   const transitionList: number[][] = [];
   const fp = new Uint32Array(2);
+  const hasher = newHasher();
   let transitions = 0;
   let maxDepth = 0;
   let incompleteReason: string | null = null;
@@ -60,7 +62,7 @@ export function bfs<S>(inst: Instance<S>, opts: SearchOptions): SearchResult {
 
   const init: SearchNode<S> = { state: inst.init(), last: -1, preemptions: 0 };
   const memo = countObjects(init.state.shared, memoObjectsMin) >= memoObjectsMin;
-  nodeFingerprint(init, bounded, fp, memo);
+  nodeFingerprint(hasher, init, bounded, fp, memo);
   table.add(fp, 0);
   parent.push(-1);
   via.push(-1);
@@ -102,7 +104,7 @@ export function bfs<S>(inst: Instance<S>, opts: SearchOptions): SearchResult {
               return true;
             }
             const child: SearchNode<S> = { state, last: tid, preemptions };
-            nodeFingerprint(child, bounded, fp, memo);
+            nodeFingerprint(hasher, child, bounded, fp, memo);
             if (table.get(fp) !== -1) return false;
             const childIndex = table.size;
             table.add(fp, childIndex);

@@ -4,6 +4,7 @@
  * The counterexample is the stack's path, not necessarily the shortest (use BFS for that).
  */
 import { UsageError } from '../errors.js';
+import { newHasher } from '../hash.js';
 import type { Instance } from '../instance.js';
 import type { ThreadId } from '../types.js';
 import { countObjects } from '../value.js';
@@ -42,6 +43,7 @@ export function dfs<S>(inst: Instance<S>, opts: SearchOptions): SearchResult {
   const onStack = new Set<string>();
   const stack: Array<Frame<S>> = [];
   const fp = new Uint32Array(2);
+  const hasher = newHasher();
   const enabled: ThreadId[] = [];
   let transitions = 0;
   let maxDepth = 0;
@@ -92,7 +94,7 @@ export function dfs<S>(inst: Instance<S>, opts: SearchOptions): SearchResult {
 
   const init: SearchNode<S> = { state: inst.init(), last: -1, preemptions: 0 };
   const memo = countObjects(init.state.shared, memoObjectsMin) >= memoObjectsMin;
-  nodeFingerprint(init, bounded, fp, memo);
+  nodeFingerprint(hasher, init, bounded, fp, memo);
   table.add(fp, 0);
   const v0 = inst.checkAfterStep(init.state);
   if (v0) return result({ kind: 'invariant', ...v0, step: 0 }, []);
@@ -103,7 +105,7 @@ export function dfs<S>(inst: Instance<S>, opts: SearchOptions): SearchResult {
     const top = stack[stack.length - 1] as Frame<S>;
     const child = top.children.pop();
     if (child !== undefined) {
-      nodeFingerprint(child[0], bounded, fp, memo);
+      nodeFingerprint(hasher, child[0], bounded, fp, memo);
       const deadlock = enter(child[0], child[1], `${fp[0]}:${fp[1]}`);
       if (deadlock) return result(deadlock, path(child[1]));
       continue;
@@ -136,7 +138,7 @@ export function dfs<S>(inst: Instance<S>, opts: SearchOptions): SearchResult {
           return true;
         }
         const node: SearchNode<S> = { state, last: tid, preemptions };
-        nodeFingerprint(node, bounded, fp, memo);
+        nodeFingerprint(hasher, node, bounded, fp, memo);
         if (top.reduced && onStack.has(`${fp[0]}:${fp[1]}`)) top.needsFull = true;
         if (table.get(fp) !== -1) return false;
         table.add(fp, table.size);
