@@ -1,6 +1,7 @@
 /**
- * A model bound to one configuration: its procedures, its invariants split by when they are checked,
- * and the primitive that runs one atomic step (shared by the executor and the exhaustive searches).
+ * A model bound to one configuration: its procedures (as the configuration selects them, see
+ * Model.proceduresFor), its invariants split by when they are checked, and the primitive that runs
+ * one atomic step (shared by the executor and the exhaustive searches).
  * Contract: `execStep` mutates `state` in place; choices come from the `choose` callback; a
  * `ctx.fail` inside the step surfaces as a thrown ModelFailure, any other throw is a harness bug.
  */
@@ -14,6 +15,8 @@ import type {
   Invariant,
   Locals,
   Procedure,
+  ProcedureTable,
+  ReadCtx,
   Step,
   StepCtx,
   SystemState,
@@ -27,7 +30,7 @@ export type Chooser = (arity: number, what: string, tid: ThreadId) => number;
 export class Instance<S = unknown> {
   readonly stepInvariants: readonly Invariant<S>[];
   readonly quiescentInvariants: readonly Invariant<S>[];
-  readonly procedures: { readonly [name: string]: Procedure<S> };
+  readonly procedures: ProcedureTable<S>;
   /** Per step invariant: its reads split into segments, or null when it is checked after every step. */
   private readonly stepReads: ReadonlyArray<string[][] | null>;
   /** Step invariants checked after every step (no reads declared, or reading thread frames). */
@@ -36,12 +39,14 @@ export class Instance<S = unknown> {
   private chooser: Chooser | null = null;
   private readonly ctx: StepCtx;
   private currentTid: ThreadId = asThreadId(0);
+  /** The read-only context of each thread's footprints (made once per thread). */
+  private readonly readCtxs: ReadCtx[] = [];
 
   constructor(
     readonly model: AnyModel,
     readonly config: Config,
   ) {
-    this.procedures = model.procedures;
+    this.procedures = model.proceduresFor?.(config, model.procedures) ?? model.procedures;
     const all = model.invariants(config) as readonly Invariant<S>[];
     this.stepInvariants = all.filter((i) => i.when === 'step');
     this.quiescentInvariants = all.filter((i) => i.when === 'quiescent');
@@ -114,9 +119,13 @@ export class Instance<S = unknown> {
   footprint(state: SystemState<S>, tid: ThreadId): readonly Access[] | null {
     const thread = state.threads[tid] as Thread;
     const step = this.nextStep(thread);
-    return step.footprint
-      ? step.footprint(state.shared, thread.stack[thread.stack.length - 1] as Frame, tid)
-      : null;
+    if (step.footprint === undefined) return null;
+    let ctx = this.readCtxs[tid];
+    if (ctx === undefined) {
+      ctx = Object.freeze({ tid });
+      this.readCtxs[tid] = ctx;
+    }
+    return step.footprint(state.shared, thread.stack[thread.stack.length - 1] as Frame, ctx);
   }
 
   /** Label of the thread's next step, as `proc.label`. */

@@ -16,11 +16,14 @@ declare const threadIdBrand: unique symbol;
 export type ThreadId = number & { readonly [threadIdBrand]: true };
 export const asThreadId = (n: number): ThreadId => n as ThreadId;
 
-/** One activation of a procedure. `into` names the caller's local that receives the return value. */
-export interface Frame {
+/**
+ * One activation of a procedure. `into` names the caller's local that receives the return value.
+ * `L`: the locals' type as the procedure declares it (see Procedure); the engine sees plain `Locals`.
+ */
+export interface Frame<L = Locals> {
   proc: string;
   pc: string;
-  locals: Locals;
+  locals: L;
   into: string | null;
 }
 
@@ -74,9 +77,13 @@ export const call = (proc: string, args: Locals, ret: string, into: string | nul
 export const ret = (value: Value = null): StepResult => ({ k: 'ret', value });
 export const block = (on: string, next: string): StepResult => ({ k: 'block', on, next });
 
-/** The services a step may use. Every nondeterministic choice goes through `choose`. */
-export interface StepCtx {
+/** What a step's footprint may read besides the state and its frame: the thread taking the step. */
+export interface ReadCtx {
   readonly tid: ThreadId;
+}
+
+/** The services a step may use. Every nondeterministic choice goes through `choose`. */
+export interface StepCtx extends ReadCtx {
   /** A data choice in [0, arity), made by the scheduler and recorded in the run. */
   choose(arity: number, what: string): number;
   /**
@@ -90,27 +97,41 @@ export interface StepCtx {
   fail(message: string): never;
 }
 
-export interface Step<S> {
+/**
+ * One atomic step of a procedure whose frames hold locals of type `L`. The members are method
+ * signatures on purpose: a Step<S, L> is then a Step<S> (plain `Locals`), which is how procedure
+ * tables and the engine see every procedure, whatever its declared locals.
+ */
+export interface Step<S, L = Locals> {
   /**
    * Objects read and written by this step (including those its guard reads), from the state before
    * it. Must over-approximate. Absent = unknown: conflicts with everything (disables reduction).
+   * Gets the context `run` gets, read-only (the thread), so both compute paths alike.
    */
-  footprint?: (shared: S, frame: Frame, tid: ThreadId) => readonly Access[];
+  footprint?(shared: S, frame: Frame<L>, ctx: ReadCtx): readonly Access[];
   /** The thread cannot take this step while the guard is false (an await). Reads only. */
-  guard?: (shared: S, frame: Frame) => boolean;
+  guard?(shared: S, frame: Frame<L>): boolean;
   /**
    * Taking this step is progress (SPIN's progress label): exhaustive search reports as `livelock` a
    * reachable cycle none of whose steps is a progress step (search/cycles.ts).
    */
   progress?: true;
-  run(shared: S, frame: Frame, ctx: StepCtx): StepResult;
+  run(shared: S, frame: Frame<L>, ctx: StepCtx): StepResult;
 }
 
-export interface Procedure<S> {
+/**
+ * A procedure: labelled steps, entered at `entry`. `L` declares its locals once: the arguments, then
+ * what its steps store (each field typed as it is when read; plain data, assignable to `Locals`).
+ * Default: untyped `Locals`.
+ */
+export interface Procedure<S, L extends Locals = Locals> {
   readonly name: string;
   readonly entry: string;
-  readonly steps: { readonly [label: string]: Step<S> };
+  readonly steps: { readonly [label: string]: Step<S, L> };
 }
+
+/** Procedures by name, as a model and the engine hold them (each with its own locals type). */
+export type ProcedureTable<S> = { readonly [name: string]: Procedure<S> };
 
 /**
  * A named invariant. `when: 'step'` is checked after every step, `'quiescent'` only in states the
@@ -146,7 +167,13 @@ export interface Model<S, C extends Config = Config> {
   /** Rejects impossible combinations with a one-line message (throws UsageError). */
   validate?(config: C): void;
   init(config: C): SystemState<S>;
-  readonly procedures: { readonly [name: string]: Procedure<S> };
+  readonly procedures: ProcedureTable<S>;
+  /**
+   * The procedure table of one configuration, for a model whose configuration selects variants of
+   * some procedures (built once per Instance); absent = `procedures` as they are. Gets the table to
+   * start from: `procedures`, or a copy of the model with some of them replaced.
+   */
+  proceduresFor?(config: C, procedures: ProcedureTable<S>): ProcedureTable<S>;
   invariants(config: C): readonly Invariant<S>[];
   /** States where quiescent invariants hold; default: every thread done. */
   quiescent?(state: SystemState<S>): boolean;

@@ -16,10 +16,11 @@ export const PTE = {
   LOCKED: 1 << 10,
 } as const;
 
-export interface Pte {
+/** A type alias, not an interface: plain data, so a PTE is a `Value` (a frame local, a result). */
+export type Pte = {
   attr: number;
   ppn: number;
-}
+};
 
 const names: ReadonlyArray<[number, string]> = [
   [PTE.MAPPED, 'M'],

@@ -1,6 +1,7 @@
 /**
- * The corrected variants of the COW protocol (knob `cowProtocol = 'decrementAfterUpdate'`, cowRelease.ts)
- * and of the page fault (knob `faultHoldsRefLock`), against the findings of the documented designs.
+ * The corrected variants of the COW protocol (knob `cowProtocol = 'decrementAfterUpdate'`,
+ * corrections/cowDecrementAfterUpdate.ts) and of the page fault (knob `faultHoldsRefLock`), against
+ * the findings of the documented designs.
  * Each finding runs on a built-in scenario that starts with a fork (scenarios.ts, `cow-*`): exhaustive
  * BFS finds the documented violation (its shortest counterexample shows the mechanism), and the same
  * scenario passes exhaustively with the corrected knob (state counts asserted as change detectors,

@@ -13,15 +13,15 @@ import type { Procedure } from '../../src/engine/types.js';
 import { ret } from '../../src/engine/types.js';
 import { isMapped } from '../../src/hw/pte.js';
 import { forkCopyRangeProtected } from '../../src/models/almos/corrections/forkProtectsParentFirst.js';
+import { setCowAttr } from '../../src/models/almos/gpt.js';
 import { almos, almosModel } from '../../src/models/almos/model.js';
 import type { Scenario } from '../../src/models/almos/scenario.js';
-import { setCowAttr } from '../../src/models/almos/setCow.js';
 import type { AlmosShared } from '../../src/models/almos/state.js';
 import { g1Corrected, g1Documented, g2Corrected, g2Documented } from '../../src/models/almosManifest.js';
 
 type S = AlmosShared;
 type P = Procedure<S>;
-const steps = forkCopyRangeProtected.steps;
+const steps = (forkCopyRangeProtected as P).steps;
 const num = (f: { locals: { [k: string]: unknown } }, k: string) => f.locals[k] as number;
 
 /** Broken: the entry is write-protected in the source copy only (the parent's other copies stay writable). */

@@ -9,8 +9,8 @@ import type { Procedure, Step, StepResult } from '../../src/engine/types.js';
 import { call, ret } from '../../src/engine/types.js';
 import { PTE } from '../../src/hw/pte.js';
 import { addPending, heldPath, pendingPath, release } from '../../src/models/almos/ghost.js';
-import { vsegAttr } from '../../src/models/almos/init.js';
-import { handlePageFault, setPte, setPteFootprint } from '../../src/models/almos/pageFault.js';
+import { setPte, setPteFootprint, vsegAttr } from '../../src/models/almos/gpt.js';
+import { handlePageFault } from '../../src/models/almos/pageFault.js';
 import { handlePageFaultG2 } from '../../src/models/almos/pageFaultG2.js';
 import { removeVseg } from '../../src/models/almos/removeVseg.js';
 import type { AlmosShared, PageDesc, Vseg } from '../../src/models/almos/state.js';
@@ -26,7 +26,6 @@ const vpn = (f: F) => f.locals.vpn as number;
 const ppn = (f: F) => f.locals.ppn as number;
 const vseg = (f: F) => f.locals.vseg as unknown as Vseg;
 const refOf = (s: AlmosShared, f: F) => proc(s, pid(f)).ref;
-const local = (s: AlmosShared, tid: number) => (s.thread[tid] as { cxy: number }).cxy;
 const ppnHomeOf = (s: AlmosShared, p: number) => Math.floor(p / s.framesPerCluster);
 
 function stepOf(base: P, label: string): S {
@@ -187,7 +186,7 @@ export const mapNextPage: P = patched(pf, {
       setPte(s, pid(f), here(s, ctx), vpn(f) + 1, { attr: vsegAttr(vseg(f)), ppn: ppn(f) });
       return undefined;
     },
-    (s, f, tid) => setPteFootprint(pid(f), local(s, tid), vpn(f) + 1, ppn(f)),
+    (s, f, ctx) => setPteFootprint(pid(f), here(s, ctx), vpn(f) + 1, ppn(f)),
   ),
 });
 
@@ -303,7 +302,7 @@ export const freeFreeFrame: P = patched(pf, {
 /** refcountMatchesPtes: the true fault writes the local copy's PTE without counting the mapping. */
 export const uncountedLocalPte: P = patched(pf, {
   trueSetLocal: {
-    footprint: (s, f, tid) => [w(ptePath(pid(f), local(s, tid), vpn(f)))],
+    footprint: (s, f, ctx) => [w(ptePath(pid(f), here(s, ctx), vpn(f)))],
     run(s, f, ctx) {
       if (here(s, ctx) !== refOf(s, f))
         copyIn(s, pid(f), here(s, ctx)).gpt[vpn(f)] = { attr: vsegAttr(vseg(f)), ppn: ppn(f) };

@@ -156,3 +156,62 @@ describe('footprint validation (trace mode)', () => {
     expect(go([w('@spawn')]).violation).toBeNull();
   });
 });
+
+describe('footprints get the context run gets; procedures declare their locals', () => {
+  type T = { slot: number[] };
+  /** Each thread writes its own slot, `by` times; the footprint finds the slot from ctx.tid, as run does. */
+  const own: Procedure<T, { by: number; done: number }> = {
+    name: 'own',
+    entry: 'write',
+    steps: {
+      write: {
+        footprint: (_s, _f, ctx) => [w(`slot.${ctx.tid}`)],
+        run(s, f, ctx) {
+          s.slot[ctx.tid] = (s.slot[ctx.tid] as number) + 1;
+          f.locals.done = (f.locals.done ?? 0) + 1;
+          return f.locals.done < f.locals.by ? 'write' : ret(f.locals.done);
+        },
+      },
+    },
+  };
+  const inst = instance<T>({
+    init: () => ({
+      shared: { slot: [0, 0] },
+      threads: [newThread(0, 'T0', own, { by: 2 }), newThread(1, 'T1', own, { by: 1 })],
+    }),
+    // A procedure with typed locals is a Procedure<T> (plain Locals) in a table.
+    procedures: { own },
+  });
+
+  it('each thread declares its own slot, and a traced run validates that', () => {
+    const state = inst.init();
+    expect([0, 1].map((t) => inst.footprint(state, asThreadId(t)))).toEqual([[w('slot.0')], [w('slot.1')]]);
+    const e = execute(inst, tapeScheduler([1, 0]), 0, opts({ trace: true }));
+    expect(e.violation).toBeNull();
+    expect(e.state.shared.slot).toEqual([2, 1]);
+    expect(e.trace?.map((x) => `${x.tid}:${x.footprint}`)).toEqual([
+      '1:w:slot.1',
+      '0:w:slot.0',
+      '0:w:slot.0',
+    ]);
+  });
+
+  it("a footprint that names another thread's slot is caught", () => {
+    const wrong = {
+      ...own,
+      name: 'wrong',
+      steps: { write: { ...own.steps.write!, footprint: () => [w('slot.0')] } },
+    };
+    const mixed = instance<T>({
+      init: () => ({
+        shared: { slot: [0, 0] },
+        threads: [newThread(0, 'T0', wrong, { by: 1 }), newThread(1, 'T1', wrong, { by: 1 })],
+      }),
+      procedures: { wrong },
+    });
+    expect(() => execute(mixed, tapeScheduler([1, 0]), 0, opts({ trace: true }))).toThrow(
+      "footprint of wrong.write misses its write to 'slot.1'",
+    );
+    expect(execute(mixed, tapeScheduler([1, 0]), 0, opts()).violation).toBeNull();
+  });
+});

@@ -6,6 +6,7 @@
  * no safety violation was found (pass or budget hit), reports a non-progress cycle (cycleWitness.ts).
  */
 import { UsageError } from '../errors.js';
+import { newHasher } from '../hash.js';
 import type { Instance } from '../instance.js';
 import type { Thread, ThreadId } from '../types.js';
 import { countObjects } from '../value.js';
@@ -29,6 +30,7 @@ export function bfs<S>(inst: Instance<S>, opts: SearchOptions): SearchResult {
   const transitionList: number[][] = [];
   const graph = (opts.livelock ?? 'fair') === 'off' ? null : new TransitionGraph(true);
   const fp = new Uint32Array(2);
+  const hasher = newHasher();
   let transitions = 0;
   let maxDepth = 0;
   let incompleteReason: string | null = null;
@@ -59,7 +61,7 @@ export function bfs<S>(inst: Instance<S>, opts: SearchOptions): SearchResult {
     );
   /** The verdict of a search that found no safety violation: a livelock, or pass/incomplete. */
   const finish = (): SearchResult => {
-    const livelock = graph === null ? null : checkLivelock(inst, { graph, table, memo }, opts);
+    const livelock = graph === null ? null : checkLivelock(inst, { graph, table, memo, hasher }, opts);
     return livelock === null || livelock === 'unfairOnly'
       ? result(null, null)
       : result(livelock.violation, livelock.decisions, livelock.cycleStart);
@@ -77,7 +79,7 @@ export function bfs<S>(inst: Instance<S>, opts: SearchOptions): SearchResult {
 
   const init: SearchNode<S> = { state: inst.init(), last: -1, preemptions: 0 };
   const memo = countObjects(init.state.shared, memoObjectsMin) >= memoObjectsMin;
-  nodeFingerprint(init, bounded, fp, memo);
+  nodeFingerprint(hasher, init, bounded, fp, memo);
   table.add(fp, 0);
   parent.push(-1);
   via.push(-1);
@@ -126,7 +128,7 @@ export function bfs<S>(inst: Instance<S>, opts: SearchOptions): SearchResult {
               return true;
             }
             const child: SearchNode<S> = { state, last: tid, preemptions };
-            nodeFingerprint(child, bounded, fp, memo);
+            nodeFingerprint(hasher, child, bounded, fp, memo);
             const known = table.get(fp);
             graph?.add(index, known === -1 ? table.size : known, tid, progress);
             if (known !== -1) return false;

@@ -8,6 +8,7 @@
  */
 import { HarnessError } from '../errors.js';
 import { execute } from '../executor.js';
+import type { Hasher } from '../hash.js';
 import type { Instance } from '../instance.js';
 import { replayScheduler } from '../schedulers/replay.js';
 import type { ThreadId } from '../types.js';
@@ -31,6 +32,8 @@ export interface StoredSearch {
   readonly table: FingerprintTable;
   /** Whether fingerprints memoise object digests (node.ts), as during the search. */
   readonly memo: boolean;
+  /** The search's hasher (hash.ts), which the witness's fingerprints go through too. */
+  readonly hasher: Hasher;
 }
 
 /** A livelock, 'unfairOnly' (cycles exist, none weakly fair), or null (no non-progress cycle). */
@@ -46,7 +49,7 @@ export function checkLivelock<S>(
 
 function counterexample<S>(
   inst: Instance<S>,
-  { graph, table, memo }: StoredSearch,
+  { graph, table, memo, hasher }: StoredSearch,
   opts: SearchOptions,
   finding: CycleFinding,
 ): Livelock {
@@ -68,7 +71,7 @@ function counterexample<S>(
         (state, d, failure) => {
           if (failure !== null) return false;
           const child: SearchNode<S> = { state, last: tid, preemptions: choice[1] };
-          nodeFingerprint(child, bounded, fp, memo);
+          nodeFingerprint(hasher, child, bounded, fp, memo);
           if (table.get(fp) !== graph.to(e)) return false;
           next = child;
           decisions.push(...d);

@@ -12,6 +12,7 @@
  * search falls back to a full DFS and says so in `note`.
  */
 import { UsageError } from '../errors.js';
+import { newHasher } from '../hash.js';
 import type { Instance } from '../instance.js';
 import type { Thread, ThreadId } from '../types.js';
 import { countObjects } from '../value.js';
@@ -62,6 +63,7 @@ export function dfs<S>(inst: Instance<S>, opts: SearchOptions): SearchResult {
   const onStack = new Set<string>();
   const stack: Array<Frame<S>> = [];
   const fp = new Uint32Array(2);
+  const hasher = newHasher();
   const enabled: ThreadId[] = [];
   let transitions = 0;
   let maxDepth = 0;
@@ -98,7 +100,7 @@ export function dfs<S>(inst: Instance<S>, opts: SearchOptions): SearchResult {
       if (f.reduced) pruned = true;
       unexpanded(f);
     }
-    const found = graph === null ? null : checkLivelock(inst, { graph, table, memo }, opts);
+    const found = graph === null ? null : checkLivelock(inst, { graph, table, memo, hasher }, opts);
     if (found === 'unfairOnly' && pruned) {
       const full = dfs(inst, { ...opts, por: false });
       return {
@@ -161,7 +163,7 @@ export function dfs<S>(inst: Instance<S>, opts: SearchOptions): SearchResult {
 
   const init: SearchNode<S> = { state: inst.init(), last: -1, preemptions: 0 };
   const memo = countObjects(init.state.shared, memoObjectsMin) >= memoObjectsMin;
-  nodeFingerprint(init, bounded, fp, memo);
+  nodeFingerprint(hasher, init, bounded, fp, memo);
   table.add(fp, 0);
   const v0 = inst.checkAfterStep(init.state);
   if (v0) return result({ kind: 'invariant', ...v0, step: 0 }, []);
@@ -172,7 +174,7 @@ export function dfs<S>(inst: Instance<S>, opts: SearchOptions): SearchResult {
     const top = stack[stack.length - 1] as Frame<S>;
     const child = top.children.pop();
     if (child !== undefined) {
-      nodeFingerprint(child[0], bounded, fp, memo);
+      nodeFingerprint(hasher, child[0], bounded, fp, memo);
       const deadlock = enter(child[0], child[1], `${fp[0]}:${fp[1]}`, child[2]);
       if (deadlock) return result(deadlock, path(child[1]));
       continue;
@@ -208,7 +210,7 @@ export function dfs<S>(inst: Instance<S>, opts: SearchOptions): SearchResult {
           return true;
         }
         const node: SearchNode<S> = { state, last: tid, preemptions };
-        nodeFingerprint(node, bounded, fp, memo);
+        nodeFingerprint(hasher, node, bounded, fp, memo);
         if (top.reduced && onStack.has(`${fp[0]}:${fp[1]}`)) top.needsFull = true;
         const known = table.get(fp);
         const index = known === -1 ? table.size : known;

@@ -3,8 +3,9 @@
  * used so far (both part of the node's identity then). Shared by BFS and DFS.
  * A preemption is a switch away from a thread that is still enabled (Musuvathi & Qadeer, PLDI'07).
  */
+
+import type { Hasher } from '../hash.js';
 import type { SystemState, ThreadId } from '../types.js';
-import { fingerprintStateInto } from '../value.js';
 
 export interface SearchNode<S> {
   readonly state: SystemState<S>;
@@ -18,13 +19,15 @@ export interface SearchNode<S> {
  */
 export const memoObjectsMin = 32;
 
+/** The node's fingerprint into `out`, computed by the search's own `hasher`. */
 export function nodeFingerprint<S>(
+  hasher: Hasher,
   node: SearchNode<S>,
   bounded: boolean,
   out: Uint32Array,
   memo = true,
 ): void {
-  fingerprintStateInto(node.state, out, bounded ? [node.last, node.preemptions] : [], memo);
+  hasher.fingerprintStateInto(node.state, out, bounded ? [node.last, node.preemptions] : [], memo);
 }
 
 /**

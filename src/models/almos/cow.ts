@@ -12,46 +12,26 @@
  * 5. private: set the PTE in G. public: globalUpdatePte (L != R: RPC_VMM_GLOBAL_UPDATE_PTE to R while
  *    holding the write lock on G; L == R: a direct call).
  * 6. unlock G; NON_FATAL.
- * Knob `cowProtocol = 'decrementAfterUpdate'` (corrected, cowRelease.ts): step 3 only reads forks
- * under the busylock and releases it; the allocation (no busylock held: an RPC is allowed), the copy
- * and step 5 follow; then `cowReleaseOld` decrements forks or frees the old page, before step 6.
- * ENOMEM then has nothing to undo. Before step 5 on that copy path the thread takes the old page
- * into its hands (ghost.ts `cowOld`): once every copy maps the new page, the old one may be mapped by
- * no GPT until cowReleaseOld keeps or frees it.
+ * Corrected variant (not in the kernel): corrections/cowDecrementAfterUpdate.ts (forks only read in
+ * step 3, decremented after step 5).
  * The two KERNEL_PANIC results are recorded with their condition (noKernelPanic).
  */
-import type { Procedure, Value } from '../../engine/types.js';
+import type { Procedure } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
 import { isMapped, PTE } from '../../hw/pte.js';
-import {
-  afterUpdateTo,
-  type CowFrame,
-  corrected,
-  gcxy,
-  holdOld,
-  holdsOldFootprint,
-  old,
-  oldLock,
-  pid,
-  vpn,
-  vseg,
-} from './cowLocals.js';
+import { type CowFrame, type CowLocals, gcxy, old, oldLock, pid, vpn, vseg } from './cowLocals.js';
 import { kernelPanic, panicFootprint } from './ghost.js';
-import { replacePte, replacePteFootprint } from './globalUpdatePte.js';
+import { cowAttr, replacePte, replacePteFootprint } from './gpt.js';
 import { rpc } from './rpc.js';
 import type { AlmosShared, PageDesc } from './state.js';
 import { isPublic } from './state.js';
 import { copyIn, gptLockPath, here, placement, proc, ptePath, r, w } from './util.js';
 
-type P = Procedure<AlmosShared>;
+type P = Procedure<AlmosShared, CowLocals>;
 type F = CowFrame;
 
 const unlockG = (f: F, next: string) =>
   call('remoteRwlockWrRelease', { lock: gptLockPath(pid(f), gcxy(f)) }, next);
-const afterUpdate = (s: AlmosShared, f: F) => afterUpdateTo(s, f, 'unlockGpt');
-
-/** Step 4: the attributes of the broken COW mapping. */
-export const cowAttr = (attr: number): number => (attr | PTE.WRITABLE) & ~PTE.COW & ~PTE.LOCKED;
 
 export const handleCow: P = {
   name: 'handleCow',
@@ -91,19 +71,14 @@ export const handleCow: P = {
           f.locals.result = 'NON_FATAL';
           return unlockG(f, 'done');
         }
-        f.locals.old = { attr: pte.attr, ppn: pte.ppn } as unknown as Value;
+        f.locals.old = { attr: pte.attr, ppn: pte.ppn };
         return call('busylockAcquire', { lock: oldLock(f) }, 'readForks');
       },
     },
     readForks: {
       footprint: (_s, f) => [r(`page.${old(f).ppn}.forks`)],
       run(s, f, ctx) {
-        const forks = (s.page[old(f).ppn] as PageDesc).forks;
-        if (corrected(s)) {
-          f.locals.forks = forks;
-          return call('busylockRelease', { lock: oldLock(f) }, 'allocate');
-        }
-        if (forks > 0) {
+        if ((s.page[old(f).ppn] as PageDesc).forks > 0) {
           const cxy = placement(s, vseg(f), vpn(f), here(s, ctx));
           return call('ppmAllocPage', { cxy }, 'allocated', 'ppn');
         }
@@ -111,24 +86,11 @@ export const handleCow: P = {
         return call('busylockRelease', { lock: oldLock(f) }, 'update');
       },
     },
-    /** Corrected protocol only: the decision is taken, the busylock released. */
-    allocate: {
-      footprint: () => [],
-      run(s, f, ctx) {
-        if ((f.locals.forks as number) === 0) {
-          f.locals.ppn = old(f).ppn;
-          return 'update';
-        }
-        const cxy = placement(s, vseg(f), vpn(f), here(s, ctx));
-        return call('ppmAllocPage', { cxy }, 'allocated', 'ppn');
-      },
-    },
     allocated: {
       footprint: () => [],
-      run(s, f) {
-        if ((f.locals.ppn as number) >= 0) return 'copyPage';
+      run(_s, f) {
+        if (f.locals.ppn >= 0) return 'copyPage';
         f.locals.result = 'ENOMEM';
-        if (corrected(s)) return 'unlockGpt';
         return call('busylockRelease', { lock: oldLock(f) }, 'unlockGpt');
       },
     },
@@ -136,8 +98,8 @@ export const handleCow: P = {
     copyPage: {
       footprint: (_s, f) => [r(`mem.${old(f).ppn}`), w(`mem.${f.locals.ppn}`)],
       run(s, f) {
-        s.mem[f.locals.ppn as number] = [...(s.mem[old(f).ppn] as number[])];
-        return corrected(s) ? 'update' : 'decForks';
+        s.mem[f.locals.ppn] = [...(s.mem[old(f).ppn] as number[])];
+        return 'decForks';
       },
     },
     decForks: {
@@ -148,33 +110,24 @@ export const handleCow: P = {
       },
     },
     update: {
-      footprint: (s, f) => holdsOldFootprint(s, f),
+      footprint: () => [],
       run(s, f, ctx) {
-        holdOld(s, f, ctx.tid);
         const attr = cowAttr(old(f).attr);
         f.locals.attr = attr;
         if (!isPublic(vseg(f).type)) return 'setPte';
-        const args = { pid: pid(f), vpn: vpn(f), attr, ppn: f.locals.ppn as number };
+        const args = { pid: pid(f), vpn: vpn(f), attr, ppn: f.locals.ppn };
         const ref = proc(s, pid(f)).ref;
-        if (here(s, ctx) !== ref) return rpc(ref, 'GLOBAL_UPDATE_PTE', args, afterUpdate(s, f));
-        return call('globalUpdatePte', args, afterUpdate(s, f));
+        if (here(s, ctx) !== ref) return rpc(ref, 'GLOBAL_UPDATE_PTE', args, 'unlockGpt');
+        return call('globalUpdatePte', args, 'unlockGpt');
       },
     },
     /** Private vseg: G is gpt(L). */
     setPte: {
-      footprint: (s, f) => replacePteFootprint(s, pid(f), gcxy(f), vpn(f), f.locals.ppn as number),
+      footprint: (s, f) => replacePteFootprint(s, pid(f), gcxy(f), vpn(f), f.locals.ppn),
       run(s, f) {
-        replacePte(s, pid(f), gcxy(f), vpn(f), {
-          attr: f.locals.attr as number,
-          ppn: f.locals.ppn as number,
-        });
-        return afterUpdate(s, f);
+        replacePte(s, pid(f), gcxy(f), vpn(f), { attr: f.locals.attr, ppn: f.locals.ppn });
+        return 'unlockGpt';
       },
-    },
-    /** Corrected protocol, copy path: the old page is no longer mapped here; settle its forks. */
-    settle: {
-      footprint: () => [],
-      run: (_s, f) => call('cowReleaseOld', { oldPpn: old(f).ppn }, 'unlockGpt'),
     },
     unlockGpt: {
       footprint: () => [],
@@ -182,7 +135,7 @@ export const handleCow: P = {
     },
     done: {
       footprint: () => [],
-      run: (_s, f) => ret((f.locals.result as string | undefined) ?? 'NON_FATAL'),
+      run: (_s, f) => ret(f.locals.result ?? 'NON_FATAL'),
     },
   },
 };

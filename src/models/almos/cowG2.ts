@@ -11,40 +11,25 @@
  * 4. new attr = (old | WRITABLE) & ~COW (& ~LOCKED).
  * 5. private: set_pte on the local entry (releases the PTE lock). public: globalUpdatePte from this
  *    cluster; its store into the reference entry is the set_pte that releases the PTE lock.
- * Knob `cowProtocol = 'decrementAfterUpdate'` (corrected, cowRelease.ts): step 3 only reads forks
- * (no decrement); after step 5, on the copy path, `cowReleaseOld` decrements forks or frees the old
- * page. ENOMEM then has nothing to undo; the old page is held from step 5 on (ghost.ts `cowOld`).
+ * Corrected variant (not in the kernel): corrections/cowDecrementAfterUpdate.ts (forks only read in
+ * step 3, decremented after step 5).
  * The two KERNEL_PANIC results are recorded with their condition (noKernelPanic).
  */
 import type { Procedure } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
 import { isMapped, PTE } from '../../hw/pte.js';
-import { cowAttr } from './cow.js';
-import {
-  afterUpdateTo,
-  type CowFrame,
-  corrected,
-  gcxy,
-  holdOld,
-  holdsOldFootprint,
-  old,
-  oldLock,
-  pid,
-  vpn,
-  vseg,
-} from './cowLocals.js';
+import { type CowFrame, type CowLocals, gcxy, old, oldLock, pid, vpn, vseg } from './cowLocals.js';
 import { kernelPanic, panicFootprint } from './ghost.js';
-import { replacePte, replacePteFootprint } from './globalUpdatePte.js';
+import { cowAttr, replacePte, replacePteFootprint } from './gpt.js';
 import type { AlmosShared, PageDesc } from './state.js';
 import { isPublic } from './state.js';
 import { gptPath, here, placement, proc, r, w } from './util.js';
 
-type P = Procedure<AlmosShared>;
+type P = Procedure<AlmosShared, CowLocals>;
 type F = CowFrame;
 
 const unlockG = (f: F, next: string) =>
   call('unlockPte', { gpt: gptPath(pid(f), gcxy(f)), vpn: vpn(f) }, next);
-const afterUpdate = (s: AlmosShared, f: F) => afterUpdateTo(s, f, 'done');
 
 export const handleCowG2: P = {
   name: 'handleCowG2',
@@ -84,7 +69,7 @@ export const handleCowG2: P = {
       footprint: (_s, f) => [r(`page.${old(f).ppn}.forks`)],
       run(s, f) {
         f.locals.forks = (s.page[old(f).ppn] as PageDesc).forks;
-        return (f.locals.forks as number) > 0 && !corrected(s) ? 'decForks' : 'unlockPage';
+        return f.locals.forks > 0 ? 'decForks' : 'unlockPage';
       },
     },
     decForks: {
@@ -101,7 +86,7 @@ export const handleCowG2: P = {
     allocate: {
       footprint: () => [],
       run(s, f, ctx) {
-        if ((f.locals.forks as number) === 0) {
+        if (f.locals.forks === 0) {
           f.locals.ppn = old(f).ppn;
           return 'update';
         }
@@ -112,7 +97,7 @@ export const handleCowG2: P = {
     allocated: {
       footprint: () => [],
       run(_s, f) {
-        if ((f.locals.ppn as number) >= 0) return 'copyPage';
+        if (f.locals.ppn >= 0) return 'copyPage';
         f.locals.result = 'ENOMEM';
         return unlockG(f, 'done');
       },
@@ -121,43 +106,30 @@ export const handleCowG2: P = {
     copyPage: {
       footprint: (_s, f) => [r(`mem.${old(f).ppn}`), w(`mem.${f.locals.ppn}`)],
       run(s, f) {
-        s.mem[f.locals.ppn as number] = [...(s.mem[old(f).ppn] as number[])];
+        s.mem[f.locals.ppn] = [...(s.mem[old(f).ppn] as number[])];
         return 'update';
       },
     },
     update: {
-      footprint: (s, f) => holdsOldFootprint(s, f),
-      run(s, f, ctx) {
-        holdOld(s, f, ctx.tid);
+      footprint: () => [],
+      run(_s, f) {
         const attr = cowAttr(old(f).attr);
         f.locals.attr = attr;
         if (!isPublic(vseg(f).type)) return 'setPte';
-        return call(
-          'globalUpdatePte',
-          { pid: pid(f), vpn: vpn(f), attr, ppn: f.locals.ppn as number },
-          afterUpdate(s, f),
-        );
+        return call('globalUpdatePte', { pid: pid(f), vpn: vpn(f), attr, ppn: f.locals.ppn }, 'done');
       },
     },
     /** Private vseg: set_pte on the local entry, which releases its lock. */
     setPte: {
-      footprint: (s, f) => replacePteFootprint(s, pid(f), gcxy(f), vpn(f), f.locals.ppn as number),
+      footprint: (s, f) => replacePteFootprint(s, pid(f), gcxy(f), vpn(f), f.locals.ppn),
       run(s, f) {
-        replacePte(s, pid(f), gcxy(f), vpn(f), {
-          attr: f.locals.attr as number,
-          ppn: f.locals.ppn as number,
-        });
-        return afterUpdate(s, f);
+        replacePte(s, pid(f), gcxy(f), vpn(f), { attr: f.locals.attr, ppn: f.locals.ppn });
+        return 'done';
       },
-    },
-    /** Corrected protocol, copy path: the old page is no longer mapped here; settle its forks. */
-    settle: {
-      footprint: () => [],
-      run: (_s, f) => call('cowReleaseOld', { oldPpn: old(f).ppn }, 'done'),
     },
     done: {
       footprint: () => [],
-      run: (_s, f) => ret((f.locals.result as string | undefined) ?? 'NON_FATAL'),
+      run: (_s, f) => ret(f.locals.result ?? 'NON_FATAL'),
     },
   },
 };

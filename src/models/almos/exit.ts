@@ -15,16 +15,27 @@
  *    returns, since the process is no longer alive.
  */
 import * as spec from '../../../spec/memory.js';
-import type { Procedure } from '../../engine/types.js';
+import type { Frame, Procedure } from '../../engine/types.js';
 import { ret } from '../../engine/types.js';
-import { copyWalk, removeIn } from './munmap.js';
+import { copyWalk, removeIn } from './copyWalk.js';
 import type { AlmosShared } from './state.js';
 import { here, me, proc, r, vslPath, w } from './util.js';
 
-type P = Procedure<AlmosShared>;
-type F = { locals: { [k: string]: unknown } };
-
-const pidOf = (s: AlmosShared, tid: number) => (s.thread[tid] as { pid: number }).pid;
+/**
+ * Locals (none in): `pid`, `self` (the exiting process and thread), `walk` (the copies, in walk
+ * order), `i` (the next copy), `cxy` (the copy being destroyed), `bases` (its vsegs), `j` (the next).
+ */
+type Locals = {
+  pid: number;
+  self: number;
+  walk: number[];
+  i: number;
+  cxy: number;
+  bases: number[];
+  j: number;
+};
+type P = Procedure<AlmosShared, Locals>;
+type F = Frame<Locals>;
 
 /** The other user threads of process `p` (by thread id). */
 function siblings(s: AlmosShared, p: number, tid: number): number[] {
@@ -37,11 +48,10 @@ function siblings(s: AlmosShared, p: number, tid: number): number[] {
 
 /** Next removeVseg in the copy being destroyed, or on to the next copy. */
 function nextVseg(f: F, local: number) {
-  const bases = f.locals.bases as number[];
-  const j = f.locals.j as number;
+  const { bases, j } = f.locals;
   if (j < bases.length) {
     f.locals.j = j + 1;
-    return removeIn(local, f.locals.cxy as number, f.locals.pid as number, bases[j] as number, 'nextVseg');
+    return removeIn(local, f.locals.cxy, f.locals.pid, bases[j] as number, 'nextVseg');
   }
   return 'nextCopy';
 }
@@ -51,7 +61,7 @@ export const sysExit: P = {
   entry: 'blockThreads',
   steps: {
     blockThreads: {
-      footprint: (s, _f, tid) => [w(`proc.${pidOf(s, tid)}.alive`)],
+      footprint: (s, _f, ctx) => [w(`proc.${me(s, ctx).pid}.alive`)],
       run(s, f, ctx) {
         const p = proc(s, me(s, ctx).pid);
         if (!p.alive) return ret(null);
@@ -62,17 +72,17 @@ export const sysExit: P = {
       },
     },
     waitAcks: {
-      footprint: (s, f, tid) => [
-        ...siblings(s, f.locals.pid as number, tid).map((t) => r(`thread.${t}.inOp`)),
+      footprint: (s, f, ctx) => [
+        ...siblings(s, f.locals.pid, ctx.tid).map((t) => r(`thread.${t}.inOp`)),
         r(`proc.${f.locals.pid}.copies`),
         r(`proc.${f.locals.pid}.ref`),
       ],
       guard: (s, f) =>
-        siblings(s, f.locals.pid as number, f.locals.self as number).every(
+        siblings(s, f.locals.pid, f.locals.self).every(
           (t) => (s.thread[t] as { inOp?: boolean }).inOp !== true,
         ),
       run(s, f) {
-        const p = proc(s, f.locals.pid as number);
+        const p = proc(s, f.locals.pid);
         f.locals.walk = copyWalk(p.copies, p.ref, s.knobs.copyOrder);
         f.locals.i = 0;
         return 'nextCopy';
@@ -80,17 +90,16 @@ export const sysExit: P = {
     },
     nextCopy: {
       footprint: (_s, f) => {
-        const cxy = (f.locals.walk as number[])[f.locals.i as number];
-        return cxy === undefined ? [] : [r(vslPath(f.locals.pid as number, cxy))];
+        const cxy = f.locals.walk[f.locals.i];
+        return cxy === undefined ? [] : [r(vslPath(f.locals.pid, cxy))];
       },
       run(s, f, ctx) {
-        const walk = f.locals.walk as number[];
-        const i = f.locals.i as number;
+        const { walk, i } = f.locals;
         if (i >= walk.length) return 'specExit';
         const cxy = walk[i] as number;
         f.locals.i = i + 1;
         f.locals.cxy = cxy;
-        f.locals.bases = (proc(s, f.locals.pid as number).copy[cxy]?.vsl ?? []).map((v) => v.base);
+        f.locals.bases = (proc(s, f.locals.pid).copy[cxy]?.vsl ?? []).map((v) => v.base);
         f.locals.j = 0;
         return nextVseg(f, here(s, ctx));
       },
@@ -99,7 +108,7 @@ export const sysExit: P = {
     specExit: {
       footprint: (_s, f) => [w(`ghost.spec.procs.${f.locals.pid}`)],
       run(s, f) {
-        spec.exit(s.ghost.spec, f.locals.pid as number);
+        spec.exit(s.ghost.spec, f.locals.pid);
         return ret(null);
       },
     },

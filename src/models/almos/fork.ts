@@ -13,16 +13,11 @@
  * 5. register the child (alive); back in sys_fork: start the child's main thread (`thread_unblock`:
  *    the thread is spawned here, so it cannot run before step 5), return the PID (`spec.forkDone`).
  *
- * Knob `forkHoldsGptLock` (corrected, G1; not in the kernel): before step 1 the forking thread
- * write-locks the parent's gpt(R), and releases it after step 5: forkCopy's reads of the reference and
- * setCow's whole walk then exclude the page faults and COWs of the parent (they take gpt(R)), as
- * Linux's dup_mmap holds the parent's mmap lock. The forking thread takes it, not the RPC server that
- * runs steps 2-4: no server waits for gpt(R), which a COW holds across its RPCs to R (a server stuck
- * there would need the RPC server pool to grow for that COW to finish).
- * Knobs `forkProtectsParentFirst` (both generations) and `forkLocksRefPtes` (G2), corrected, not in the
- * kernel (corrections/forkProtectsParentFirst.ts, corrections/forkLocksRefPtes.ts): the range copier
- * of steps 2-3 protects each parent entry before sharing it and step 4 is skipped; G2: the forking
- * thread holds every reference PTE lock of the parent from before step 1 to after step 5.
+ * Corrected variants (not in the kernel): G1 corrections/forkHoldsGptLock.ts (the forking thread
+ * write-locks the parent's gpt(R) across steps 1-5); both generations
+ * corrections/forkProtectsParentFirst.ts (the range copier of steps 2-3 protects each parent entry
+ * before sharing it; no step 4, no halGptSetCow of the stack); G2 corrections/forkLocksRefPtes.ts (the
+ * forking thread holds every reference PTE lock of the parent from before step 1 to after step 5).
  *
  * `threadUserFork` (in Y). Locals in: `parent`, `child`, `parentCxy` (L), `stack` (the forking
  * thread's stack base, -1 = none). The child STACK vseg = the forking thread's (same range, in Y);
@@ -30,26 +25,19 @@
  * each); then COW is set on the parent's stack range in gpt(L) (`halGptSetCow`).
  */
 import * as spec from '../../../spec/memory.js';
-import type { Locals, Procedure } from '../../engine/types.js';
+import type { Procedure } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
-import { forkLocksRefPtes } from './corrections/forkLocksRefPtes.js';
-import { forkRangeCopier } from './forkCopy.js';
 import { newCopy } from './init.js';
 import { rpc } from './rpc.js';
+import type { Op } from './scenario.js';
 import type { AlmosShared, Copy, Vseg } from './state.js';
-import { gptLockPath, here, me, proc, r, vslPath, w } from './util.js';
+import { here, me, proc, r, vslPath, w } from './util.js';
 
-type P = Procedure<AlmosShared>;
-type F = { locals: { [k: string]: unknown } };
-
-const num = (f: F, k: string) => f.locals[k] as number;
-const pidOf = (s: AlmosShared, tid: number) => (s.thread[tid] as { pid: number }).pid;
-const holdsGptLock = (s: AlmosShared) => s.knobs.generation === 'G1' && s.knobs.forkHoldsGptLock;
-/** The parent's gpt(R) lock (the forking thread's process). */
-const parentGptLock = (s: AlmosShared, tid: number) => {
-  const parent = pidOf(s, tid);
-  return { lock: gptLockPath(parent, proc(s, parent).ref) };
-};
+/** processMakeFork. Locals: `cxy`, `ops` in; `child` (its PID). */
+export type MakeForkLocals = { cxy: number; ops: Op[]; child: number };
+/** The body of process_make_fork, run in Y, and threadUserFork (which also keeps the stack range). */
+type ForkLocals = { parent: number; child: number; parentCxy: number; stack: number };
+type UserForkLocals = ForkLocals & { base: number; size: number };
 
 /** First core of `cxy` not used by a thread of a live process (among the cores seen there), or 0. */
 function freeCore(s: AlmosShared, cxy: number): number {
@@ -60,25 +48,19 @@ function freeCore(s: AlmosShared, cxy: number): number {
   return 0;
 }
 
-export const processMakeFork: P = {
+export const processMakeFork: Procedure<AlmosShared, MakeForkLocals> = {
   name: 'processMakeFork',
   entry: 'allocChild',
   steps: {
     allocChild: {
-      footprint: (s, _f, tid) => [
+      footprint: (s, _f, ctx) => [
         w(`proc.${s.proc.length}`),
-        w(`ghost.spec.procs.${pidOf(s, tid)}`),
+        w(`ghost.spec.procs.${me(s, ctx).pid}`),
         w(`ghost.spec.procs.${s.proc.length}`),
       ],
       run(s, f, ctx) {
-        if (forkLocksRefPtes(s) && f.locals.refPtes === undefined)
-          return call('forkLockRefPtes', { pid: me(s, ctx).pid }, 'allocChild', 'refPtes');
-        if (holdsGptLock(s) && f.locals.gptLocked !== true) {
-          f.locals.gptLocked = true;
-          return call('remoteRwlockWrAcquire', parentGptLock(s, ctx.tid), 'allocChild');
-        }
         const parent = me(s, ctx).pid;
-        const y = num(f, 'cxy');
+        const y = f.locals.cxy;
         const child = s.proc.length;
         const copy: Array<Copy | null> = new Array(s.clusters).fill(null);
         copy[y] = newCopy(s.knobs);
@@ -92,97 +74,85 @@ export const processMakeFork: P = {
     },
     /** sys_fork after process_make_fork: thread_unblock(child main thread), return the PID. */
     startChild: {
-      footprint: (s, f, tid) => [
+      footprint: (s, f, ctx) => [
         r('proc'),
         r('thread'),
         w(`thread.${s.thread.length}`),
         w('@spawn'),
-        w(`ghost.spec.procs.${num(f, 'child')}`),
-        w(`ghost.spec.procs.${pidOf(s, tid)}`),
+        w(`ghost.spec.procs.${f.locals.child}`),
+        w(`ghost.spec.procs.${me(s, ctx).pid}`),
       ],
       run(s, f, ctx) {
-        const child = num(f, 'child');
-        const y = num(f, 'cxy');
+        const child = f.locals.child;
+        const y = f.locals.cxy;
         const stack = me(s, ctx).stack;
         const tid = s.thread.length;
         s.thread.push({ pid: child, cxy: y, core: freeCore(s, y), stack });
         const spawned = ctx.spawn(`P${child}.T${tid}@c${y}`, 'userMain', {
-          ops: f.locals.ops as Locals[],
+          ops: f.locals.ops,
           i: 0,
         });
         if (spawned !== tid)
           ctx.fail(`processMakeFork: thread descriptors out of step (${spawned} != ${tid})`);
         spec.adoptStack(s.ghost.spec, child, ctx.tid, tid);
         spec.forkDone(s.ghost.spec, me(s, ctx).pid, child);
-        if (f.locals.gptLocked === true)
-          return call('remoteRwlockWrRelease', parentGptLock(s, ctx.tid), 'done');
-        if (f.locals.refPtes !== undefined)
-          return call(
-            'forkUnlockRefPtes',
-            { pid: me(s, ctx).pid, vpns: f.locals.refPtes as number[] },
-            'done',
-          );
         return ret(child);
       },
     },
-    done: { footprint: () => [], run: (_s, f) => ret(num(f, 'child')) },
   },
 };
 
 /** The body of process_make_fork, run in Y. Locals in: `parent`, `child`, `parentCxy`, `stack`. */
-export const rpcProcessMakeFork: P = {
+export const rpcProcessMakeFork: Procedure<AlmosShared, ForkLocals> = {
   name: 'rpcProcessMakeFork',
   entry: 'forkCopy',
   steps: {
     forkCopy: {
       footprint: () => [],
-      run: (_s, f) =>
-        call('forkCopy', { parent: num(f, 'parent'), child: num(f, 'child') }, 'threadUserFork'),
+      run: (_s, f) => call('forkCopy', { parent: f.locals.parent, child: f.locals.child }, 'threadUserFork'),
     },
     threadUserFork: {
       footprint: () => [],
-      run: (_s, f) => call('threadUserFork', { ...(f.locals as Locals) }, 'setCow'),
+      run: (_s, f) => call('threadUserFork', { ...f.locals }, 'setCow'),
     },
     setCow: {
-      footprint: (_s, f) => [r(`proc.${num(f, 'parent')}.ref`)],
+      footprint: (_s, f) => [r(`proc.${f.locals.parent}.ref`)],
       run(s, f, ctx) {
-        const parent = num(f, 'parent');
+        const parent = f.locals.parent;
         const ref = proc(s, parent).ref;
-        if (s.knobs.forkProtectsParentFirst) return 'register';
         if (ref !== here(s, ctx)) return rpc(ref, 'SET_COW', { pid: parent }, 'register');
         return call('setCow', { pid: parent }, 'register');
       },
     },
     register: {
-      footprint: (_s, f) => [w(`proc.${num(f, 'child')}.alive`)],
+      footprint: (_s, f) => [w(`proc.${f.locals.child}.alive`)],
       run(s, f) {
-        proc(s, num(f, 'child')).alive = true;
-        return ret(num(f, 'child'));
+        proc(s, f.locals.child).alive = true;
+        return ret(f.locals.child);
       },
     },
   },
 };
 
-export const threadUserFork: P = {
+export const threadUserFork: Procedure<AlmosShared, UserForkLocals> = {
   name: 'threadUserFork',
   entry: 'stackVseg',
   steps: {
     /** The child STACK vseg: a copy of the forking thread's (read from its descriptor), in Y. */
     stackVseg: {
       footprint: (s, f) =>
-        num(f, 'stack') < 0
+        f.locals.stack < 0
           ? []
           : [
-              r(vslPath(num(f, 'parent'), num(f, 'parentCxy'))),
-              w(vslPath(num(f, 'child'), proc(s, num(f, 'child')).ref)),
+              r(vslPath(f.locals.parent, f.locals.parentCxy)),
+              w(vslPath(f.locals.child, proc(s, f.locals.child).ref)),
             ],
       run(s, f) {
-        if (num(f, 'stack') < 0) return ret();
-        const parent = num(f, 'parent');
-        const child = num(f, 'child');
+        const { parent, child, parentCxy, stack } = f.locals;
+        if (stack < 0) return ret();
         const y = proc(s, child).ref;
-        const v = proc(s, parent).copy[num(f, 'parentCxy')]?.vsl.find(
-          (x: Vseg) => x.type === 'STACK' && x.base === num(f, 'stack'),
+        const v = proc(s, parent).copy[parentCxy]?.vsl.find(
+          (x: Vseg) => x.type === 'STACK' && x.base === stack,
         );
         if (v === undefined) return ret();
         const vsl = (proc(s, child).copy[y] as Copy).vsl;
@@ -190,9 +160,9 @@ export const threadUserFork: P = {
         vsl.sort((a, b) => a.base - b.base);
         f.locals.base = v.base;
         f.locals.size = v.size;
-        const ends = { srcPid: parent, srcCxy: num(f, 'parentCxy'), dstPid: child, dstCxy: y };
+        const ends = { srcPid: parent, srcCxy: parentCxy, dstPid: child, dstCxy: y };
         return call(
-          forkRangeCopier(s),
+          'forkCopyRange',
           { ...ends, base: v.base, size: v.size, type: 'STACK', vpn: v.base },
           'parentCow',
         );
@@ -200,10 +170,9 @@ export const threadUserFork: P = {
     },
     parentCow: {
       footprint: () => [],
-      run(s, f) {
-        if (s.knobs.forkProtectsParentFirst) return ret();
-        const range = { base: num(f, 'base'), size: num(f, 'size'), vpn: num(f, 'base') };
-        return call('halGptSetCow', { pid: num(f, 'parent'), cxy: num(f, 'parentCxy'), ...range }, 'done');
+      run(_s, f) {
+        const range = { base: f.locals.base, size: f.locals.size, vpn: f.locals.base };
+        return call('halGptSetCow', { pid: f.locals.parent, cxy: f.locals.parentCxy, ...range }, 'done');
       },
     },
     done: { footprint: () => [], run: () => ret() },

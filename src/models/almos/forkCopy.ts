@@ -14,34 +14,40 @@
  * `refcount += 1` (the new mapping). The G2 LOCKED bit of the source is not copied: the child does not
  * hold the lock a handler of the parent holds. Between the PTE write and the increment the page has
  * one mapping more than its refcount says (ghost.ts `refcountPending` -1).
- * Knob `forkProtectsParentFirst` (corrected): forkCopy and threadUserFork call
- * `forkCopyRangeProtected` instead (corrections/forkProtectsParentFirst.ts).
+ * Corrected variant (knob `forkProtectsParentFirst`): corrections/forkProtectsParentFirst.ts, whose
+ * `forkCopyRangeProtected` forkCopy and threadUserFork call instead.
  */
-import type { Procedure, Value } from '../../engine/types.js';
+import type { Frame, Procedure } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
-import { isMapped, PTE, type Pte } from '../../hw/pte.js';
-import { vslLocks } from './getVseg.js';
+import { isMapped, type Pte } from '../../hw/pte.js';
 import { addPending, pendingPath } from './ghost.js';
+import { forkedPte } from './gpt.js';
 import type { AlmosShared, PageDesc, Vseg, VsegType } from './state.js';
-import { proc, ptePath, r, vslLockPath, vslPath, w } from './util.js';
+import { proc, ptePath, r, vslLockPath, vslLocks, vslPath, w } from './util.js';
 
-type P = Procedure<AlmosShared>;
-type F = { locals: { [k: string]: unknown } };
+/** forkCopy. Locals: `parent`, `child` in; `vi` (the next parent vseg, by index in its VSL). */
+type CopyLocals = { parent: number; child: number; vi: number };
+/**
+ * forkCopyRange. Locals: `srcPid`, `srcCxy`, `dstPid`, `dstCxy`, `base`, `size`, `type`, `vpn` in;
+ * `pte` (the source entry read).
+ */
+export type RangeLocals = {
+  srcPid: number;
+  srcCxy: number;
+  dstPid: number;
+  dstCxy: number;
+  base: number;
+  size: number;
+  type: VsegType;
+  vpn: number;
+  pte: Pte;
+};
+type F = Frame<RangeLocals>;
 
-const num = (f: F, k: string) => f.locals[k] as number;
-/** The range copier of forkCopy and threadUserFork: the corrected one with `forkProtectsParentFirst`. */
-export const forkRangeCopier = (s: AlmosShared): string =>
-  s.knobs.forkProtectsParentFirst ? 'forkCopyRangeProtected' : 'forkCopyRange';
 const refOf = (s: AlmosShared, pid: number) => proc(s, pid).ref;
 const refVsl = (s: AlmosShared, pid: number): Vseg[] => proc(s, pid).copy[refOf(s, pid)]?.vsl ?? [];
 
-/** The child's PTE for a parent PTE of a vseg of `type`. */
-export function forkedPte(type: VsegType, pte: Pte): Pte {
-  const attr = pte.attr & ~PTE.LOCKED;
-  return { attr: type === 'FILE' ? attr : (attr | PTE.COW) & ~PTE.WRITABLE, ppn: pte.ppn };
-}
-
-export const forkCopy: P = {
+export const forkCopy: Procedure<AlmosShared, CopyLocals> = {
   name: 'forkCopy',
   entry: 'lockVsl',
   steps: {
@@ -49,21 +55,21 @@ export const forkCopy: P = {
       footprint: () => [],
       run(s, f) {
         f.locals.vi = 0;
-        const lock = vslLockPath(num(f, 'parent'), refOf(s, num(f, 'parent')));
+        const lock = vslLockPath(f.locals.parent, refOf(s, f.locals.parent));
         return call(vslLocks(s)[0], { lock }, 'nextVseg');
       },
     },
     /** Creates the child vseg of the next non-STACK parent vseg (reads the reference VSL). */
     nextVseg: {
       footprint: (s, f) => [
-        r(vslPath(num(f, 'parent'), refOf(s, num(f, 'parent')))),
-        w(vslPath(num(f, 'child'), refOf(s, num(f, 'child')))),
+        r(vslPath(f.locals.parent, refOf(s, f.locals.parent))),
+        w(vslPath(f.locals.child, refOf(s, f.locals.child))),
       ],
       run(s, f) {
-        const parent = num(f, 'parent');
-        const child = num(f, 'child');
+        const parent = f.locals.parent;
+        const child = f.locals.child;
         const vsl = refVsl(s, parent);
-        let vi = num(f, 'vi');
+        let vi = f.locals.vi;
         while (vi < vsl.length && (vsl[vi] as Vseg).type === 'STACK') vi++;
         const v = vsl[vi];
         if (v === undefined)
@@ -75,44 +81,44 @@ export const forkCopy: P = {
         if (v.type === 'CODE') return 'nextVseg';
         const range = { base: v.base, size: v.size, type: v.type };
         const ends = { srcPid: parent, srcCxy: refOf(s, parent), dstPid: child, dstCxy: refOf(s, child) };
-        return call(forkRangeCopier(s), { ...ends, ...range, vpn: v.base }, 'nextVseg');
+        return call('forkCopyRange', { ...ends, ...range, vpn: v.base }, 'nextVseg');
       },
     },
     done: { footprint: () => [], run: () => ret() },
   },
 };
 
-const src = (s: AlmosShared, f: F) => proc(s, num(f, 'srcPid')).copy[num(f, 'srcCxy')];
-const pte = (f: F) => f.locals.pte as unknown as Pte;
+const src = (s: AlmosShared, f: F) => proc(s, f.locals.srcPid).copy[f.locals.srcCxy];
+const pte = (f: F) => f.locals.pte;
 const pageLock = (f: F) => `page.${pte(f).ppn}.lock`;
-const ended = (f: F) => num(f, 'vpn') >= num(f, 'base') + num(f, 'size');
+const ended = (f: F) => f.locals.vpn >= f.locals.base + f.locals.size;
 
-export const forkCopyRange: P = {
+export const forkCopyRange: Procedure<AlmosShared, RangeLocals> = {
   name: 'forkCopyRange',
   entry: 'readPte',
   steps: {
     /** One unlocked remote read of the source PTE (the loop head). */
     readPte: {
-      footprint: (_s, f) => (ended(f) ? [] : [r(ptePath(num(f, 'srcPid'), num(f, 'srcCxy'), num(f, 'vpn')))]),
+      footprint: (_s, f) => (ended(f) ? [] : [r(ptePath(f.locals.srcPid, f.locals.srcCxy, f.locals.vpn))]),
       run(s, f) {
         if (ended(f)) return ret();
-        const p = src(s, f)?.gpt[num(f, 'vpn')];
+        const p = src(s, f)?.gpt[f.locals.vpn];
         if (!isMapped(p)) {
-          f.locals.vpn = num(f, 'vpn') + 1;
+          f.locals.vpn = f.locals.vpn + 1;
           return 'readPte';
         }
-        f.locals.pte = { attr: p.attr, ppn: p.ppn } as unknown as Value;
+        f.locals.pte = { attr: p.attr, ppn: p.ppn };
         return 'writePte';
       },
     },
     writePte: {
       footprint: (_s, f) => [
-        w(ptePath(num(f, 'dstPid'), num(f, 'dstCxy'), num(f, 'vpn'))),
+        w(ptePath(f.locals.dstPid, f.locals.dstCxy, f.locals.vpn)),
         w(pendingPath(pte(f).ppn)),
       ],
       run(s, f) {
-        const dst = proc(s, num(f, 'dstPid')).copy[num(f, 'dstCxy')];
-        if (dst) dst.gpt[num(f, 'vpn')] = forkedPte(f.locals.type as VsegType, pte(f));
+        const dst = proc(s, f.locals.dstPid).copy[f.locals.dstCxy];
+        if (dst) dst.gpt[f.locals.vpn] = forkedPte(f.locals.type, pte(f));
         addPending(s, pte(f).ppn, -1);
         return call('busylockAcquire', { lock: pageLock(f) }, 'incForks');
       },
@@ -128,7 +134,7 @@ export const forkCopyRange: P = {
         if (f.locals.type !== 'FILE' || s.knobs.fileCopyIncrementsForks) page.forks++;
         page.refcount++;
         addPending(s, pte(f).ppn, 1);
-        f.locals.vpn = num(f, 'vpn') + 1;
+        f.locals.vpn = f.locals.vpn + 1;
         return call('busylockRelease', { lock: pageLock(f) }, 'readPte');
       },
     },

@@ -5,33 +5,21 @@
  * local copy and attach it (VSL lock, write mode). Locals in: `pid`, `vpn`. Returns the vseg or null.
  * As r585 documents it, the attach (vseg_alloc, vseg_init_from_ref, vseg_attach) does not look at the
  * local VSL again: two threads of one cluster that both missed the vseg attach it twice.
- * Knob `attachRecheck` (corrected): under the local VSL write lock, the attach looks the vpn up in the
- * local VSL again and, when a vseg is there already, returns it instead of attaching another.
- * Knob `munmapProtocol = detachFirst` (vsegDeleting.ts): the attach re-reads the reference VSL under
- * the local VSL write lock and refuses (returns null) a vseg a munmap is deleting or has deleted.
+ * Corrected variants (not in the kernel): corrections/attachRecheck.ts (the attach looks the vpn up in
+ * the local VSL again), corrections/munmapDetachFirst.ts (the attach re-checks the vseg in the
+ * reference VSL).
  */
-import type { Procedure, Value } from '../../engine/types.js';
+import type { Frame, Procedure } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
 import { rpc } from './rpc.js';
 import type { AlmosShared, Vseg } from './state.js';
-import { copyIn, findVseg, here, proc, r, vslLockPath, vslPath, w } from './util.js';
-import { detachFirst, vsegAlive, vsegAliveFootprint } from './vsegDeleting.js';
+import { copyIn, findVseg, here, proc, r, vslLockPath, vslLocks, vslPath, w } from './util.js';
 
-type P = Procedure<AlmosShared>;
+/** Locals: `pid`, `vpn` in; `vseg` (a copy of the vseg found, or null). */
+export type GetVsegLocals = { pid: number; vpn: number; vseg: Vseg | null };
+type P = Procedure<AlmosShared, GetVsegLocals>;
 
-/** VSL lock procedures of the generation: [read acquire, read release, write acquire, write release]. */
-export function vslLocks(s: AlmosShared): [string, string, string, string] {
-  return s.knobs.generation === 'G1'
-    ? ['remoteRwlockRdAcquire', 'remoteRwlockRdRelease', 'remoteRwlockWrAcquire', 'remoteRwlockWrRelease']
-    : [
-        'remoteQueuelockAcquire',
-        'remoteQueuelockRelease',
-        'remoteQueuelockAcquire',
-        'remoteQueuelockRelease',
-      ];
-}
-
-const pidOf = (f: { locals: { [k: string]: unknown } }) => f.locals.pid as number;
+const pidOf = (f: Frame<GetVsegLocals>) => f.locals.pid;
 
 export const getVseg: P = {
   name: 'getVseg',
@@ -42,10 +30,10 @@ export const getVseg: P = {
       run: (s, f, ctx) => call(vslLocks(s)[0], { lock: vslLockPath(pidOf(f), here(s, ctx)) }, 'lookupLocal'),
     },
     lookupLocal: {
-      footprint: (s, f, tid) => [r(vslPath(pidOf(f), (s.thread[tid] as { cxy: number }).cxy))],
+      footprint: (s, f, ctx) => [r(vslPath(pidOf(f), here(s, ctx)))],
       run(s, f, ctx) {
-        const v = findVseg(copyIn(s, pidOf(f), here(s, ctx)).vsl, f.locals.vpn as number);
-        f.locals.vseg = v === undefined ? null : ({ ...v } as unknown as Value);
+        const v = findVseg(copyIn(s, pidOf(f), here(s, ctx)).vsl, f.locals.vpn);
+        f.locals.vseg = v === undefined ? null : { ...v };
         return call(vslLocks(s)[1], { lock: vslLockPath(pidOf(f), here(s, ctx)) }, 'afterLocal');
       },
     },
@@ -56,7 +44,7 @@ export const getVseg: P = {
         const ref = proc(s, pidOf(f)).ref;
         if (ref === here(s, ctx)) return ret(null);
         if (s.knobs.generation === 'G1') {
-          return rpc(ref, 'GET_VSEG', { pid: pidOf(f), vpn: f.locals.vpn as number }, 'gotRef', 'vseg');
+          return rpc(ref, 'GET_VSEG', { pid: pidOf(f), vpn: f.locals.vpn }, 'gotRef', 'vseg');
         }
         return call(vslLocks(s)[0], { lock: vslLockPath(pidOf(f), ref) }, 'readRef');
       },
@@ -65,8 +53,8 @@ export const getVseg: P = {
       footprint: (s, f) => [r(vslPath(pidOf(f), proc(s, pidOf(f)).ref))],
       run(s, f) {
         const ref = proc(s, pidOf(f)).ref;
-        const v = findVseg(copyIn(s, pidOf(f), ref).vsl, f.locals.vpn as number);
-        f.locals.vseg = v === undefined ? null : ({ ...v } as unknown as Value);
+        const v = findVseg(copyIn(s, pidOf(f), ref).vsl, f.locals.vpn);
+        f.locals.vseg = v === undefined ? null : { ...v };
         return call(vslLocks(s)[1], { lock: vslLockPath(pidOf(f), ref) }, 'gotRef');
       },
     },
@@ -78,20 +66,11 @@ export const getVseg: P = {
       },
     },
     attach: {
-      footprint: (s, f, tid) => [
-        w(vslPath(pidOf(f), (s.thread[tid] as { cxy: number }).cxy)),
-        ...(detachFirst(s) ? vsegAliveFootprint(s, pidOf(f)) : []),
-      ],
+      footprint: (s, f, ctx) => [w(vslPath(pidOf(f), here(s, ctx)))],
       run(s, f, ctx) {
         const vsl = copyIn(s, pidOf(f), here(s, ctx)).vsl;
-        const v = f.locals.vseg as unknown as Vseg;
-        const there = s.knobs.attachRecheck ? findVseg(vsl, f.locals.vpn as number) : undefined;
-        if (detachFirst(s) && !vsegAlive(s, pidOf(f), v)) f.locals.vseg = null;
-        else if (there !== undefined) f.locals.vseg = { ...there } as unknown as Value;
-        else {
-          vsl.push({ ...v });
-          vsl.sort((a, b) => a.base - b.base);
-        }
+        vsl.push({ ...(f.locals.vseg as Vseg) });
+        vsl.sort((a, b) => a.base - b.base);
         return call(vslLocks(s)[3], { lock: vslLockPath(pidOf(f), here(s, ctx)) }, 'done');
       },
     },
@@ -109,10 +88,10 @@ export const rpcVmmGetVseg: P = {
       run: (s, f, ctx) => call(vslLocks(s)[0], { lock: vslLockPath(pidOf(f), here(s, ctx)) }, 'lookup'),
     },
     lookup: {
-      footprint: (s, f, tid) => [r(vslPath(pidOf(f), (s.thread[tid] as { cxy: number }).cxy))],
+      footprint: (s, f, ctx) => [r(vslPath(pidOf(f), here(s, ctx)))],
       run(s, f, ctx) {
-        const v = findVseg(copyIn(s, pidOf(f), here(s, ctx)).vsl, f.locals.vpn as number);
-        f.locals.vseg = v === undefined ? null : ({ ...v } as unknown as Value);
+        const v = findVseg(copyIn(s, pidOf(f), here(s, ctx)).vsl, f.locals.vpn);
+        f.locals.vseg = v === undefined ? null : { ...v };
         return call(vslLocks(s)[1], { lock: vslLockPath(pidOf(f), here(s, ctx)) }, 'reply');
       },
     },

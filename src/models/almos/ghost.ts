@@ -46,8 +46,7 @@ export const releaseAllocated = (s: AlmosShared, ppn: number): void =>
   dropHolds(s, ppn, (h) => h.why === 'allocated');
 
 /** The thread a page-manager request works for: the RPC client (`holder` local), else the caller. */
-export const holderOf = (f: { locals: { [k: string]: unknown } }, tid: number): number =>
-  (f.locals.holder as number | undefined) ?? tid;
+export const holderOf = (f: { locals: { holder?: number } }, tid: number): number => f.locals.holder ?? tid;
 
 /** A handler changed the PTEs mapping `ppn` by `-delta` and will change refcount by `-delta` later. */
 export function addPending(s: AlmosShared, ppn: number, delta: number): void {

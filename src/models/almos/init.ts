@@ -8,10 +8,10 @@
 import type { AbstractMemory, Region } from '../../../spec/memory.js';
 import { newProcess } from '../../../spec/memory.js';
 import { newDaemon, newThread } from '../../engine/instance.js';
-import type { Locals, SystemState, Thread } from '../../engine/types.js';
+import type { SystemState, Thread } from '../../engine/types.js';
 import { claimFrame, firstFreeFrame, newPhysicalMemory } from '../../hw/memory.js';
-import { PTE } from '../../hw/pte.js';
 import { newFifos } from '../../hw/rpcFifo.js';
+import { vsegAttr } from './gpt.js';
 import type { Knobs } from './knobs.js';
 import { initialPageCluster, type Scenario, type ScenarioVseg } from './scenario.js';
 import type { AlmosShared, Copy, PageDesc, Process, ThreadDesc, Vseg } from './state.js';
@@ -25,19 +25,6 @@ export function newCopy(knobs: Knobs): Copy {
     gptLock: emptyRwLock(),
     vslLock: knobs.generation === 'G1' ? emptyRwLock() : { holder: -1, wq: [] },
   };
-}
-
-/** PTE attributes of a page of `vseg` (a fault maps MAPPED|SMALL|READABLE plus the vseg flags). */
-export function vsegAttr(v: Vseg): number {
-  return (
-    PTE.MAPPED |
-    PTE.SMALL |
-    PTE.READABLE |
-    PTE.USER |
-    PTE.CACHABLE |
-    (v.writable ? PTE.WRITABLE : 0) |
-    (v.executable ? PTE.EXECUTABLE : 0)
-  );
 }
 
 export function toVseg(v: ScenarioVseg): Vseg {
@@ -121,9 +108,7 @@ export function initialState(sc: Scenario, knobs: Knobs): SystemState<AlmosShare
         regions.push(regionOfVseg(v, tid));
       }
       thread.push({ pid, cxy: t.cxy, core, stack: stack ? stack.base : -1 });
-      threads.push(
-        newThread(tid, `P${pid}.T${tid}@c${t.cxy}`, userMainRef, { ops: t.ops as unknown as Locals[], i: 0 }),
-      );
+      threads.push(newThread(tid, `P${pid}.T${tid}@c${t.cxy}`, userMainRef, { ops: t.ops, i: 0 }));
       usedCores[pid] = (usedCores[pid] as number) + 1;
     });
     for (const c of copy) c?.vsl.sort((a, b) => a.base - b.base);

@@ -1,10 +1,11 @@
 /**
  * The knobs of the ALMOS model (shared/spec/almos-mkh.md, "Knobs"): every step order the seed
  * documents only loosely is a knob. Defaults are the safest reading; the manifest sets the documented
- * r585 (G1) and trunk (G2) values. Exception: the corrections (`cowProtocol`, `faultHoldsRefLock`,
- * `forkHoldsGptLock`, `setCowLocksRefPte`, `updateRefLast`, `munmapProtocol`, `attachRecheck`,
- * `forkProtectsParentFirst`, `forkLocksRefPtes`) select corrected variants of designs found to
- * violate invariants; their defaults are the documented designs.
+ * r585 (G1) and trunk (G2) values. Exception: the correction knobs (`cowProtocol`,
+ * `faultHoldsRefLock`, `forkHoldsGptLock`, `forkProtectsParentFirst`, `forkLocksRefPtes`,
+ * `setCowLocksRefPte`, `updateRefLast`, `munmapProtocol`, `attachRecheck`) select corrected variants of
+ * designs found to violate invariants (corrections/, one file each, applied to a configuration's
+ * procedure table); their defaults are the documented designs.
  * Knobs are copied into the state (`shared.knobs`) so steps read them.
  */
 import type { ConfigParam } from '../../engine/types.js';
@@ -27,25 +28,27 @@ export type Knobs = {
   allocFailures: boolean;
   /**
    * handleCow's forks protocol. `documented`: decide and decrement `forks` under the page busylock,
-   * before the copy (G2) and before the PTE update (G1, G2). `decrementAfterUpdate` (corrected, see
-   * cowRelease.ts): only read forks under the busylock; copy and update the PTEs without it; then
-   * decrement forks, or free the old page when no other holder is left ("last one out frees").
+   * before the copy (G2) and before the PTE update (G1, G2). `decrementAfterUpdate` (corrected,
+   * corrections/cowDecrementAfterUpdate.ts): only read forks under the busylock; copy and update the
+   * PTEs without it; then decrement forks, or free the old page when no other holder is left ("last
+   * one out frees").
    */
   cowProtocol: 'documented' | 'decrementAfterUpdate';
   /**
    * Corrected page fault: the reference PTE stays locked until the local entry is set (G1: the gpt(R)
-   * read lock is kept across the gpt(L) copy; G2: set_pte local before unlocking the reference PTE).
+   * read lock is kept across the gpt(L) copy; G2: set_pte local before unlocking the reference PTE;
+   * corrections/faultHoldsRefLock.ts).
    */
   faultHoldsRefLock: boolean;
   /**
-   * Corrected fork, G1 (fork.ts): the forking thread write-locks the parent's gpt(R) before
+   * Corrected fork, G1 (corrections/forkHoldsGptLock.ts): the forking thread write-locks the parent's gpt(R) before
    * process_make_fork and releases it after, so no fault or COW (they read or write the reference under
    * gpt(R)) interleaves with forkCopy and setCow's whole walk; taken by the forking thread, not by the
    * RPC server that may run setCow (no server waits for gpt(R), which a COW holds across RPCs to R).
    */
   forkHoldsGptLock: boolean;
   /**
-   * Corrected fork, G2 (setCowByVpn.ts): setCow walks vpn by vpn; under the reference PTE lock of the
+   * Corrected fork, G2 (corrections/setCowLocksRefPte.ts): setCow walks vpn by vpn; under the reference PTE lock of the
    * vpn it marks the entry in every copy (no copy lock), then set_pte the reference. Overrides
    * `setCowTakesPteLock` for the public vsegs.
    */
@@ -64,12 +67,13 @@ export type Knobs = {
   forkLocksRefPtes: boolean;
   /**
    * Corrected globalUpdatePte: the reference entry is stored last (G2: handleCow keeps the reference PTE
-   * lock until every copy is updated, since that last store is the set_pte that releases it).
+   * lock until every copy is updated, since that last store is the set_pte that releases it;
+   * corrections/updateRefLast.ts).
    */
   updateRefLast: boolean;
   /**
    * munmap. `documented`: globalDeleteVseg runs removeVseg in each copy (reset without locks, then
-   * detach). `detachFirst` (corrected, vsegDeleting.ts): munmap first marks the vseg as being deleted
+   * detach). `detachFirst` (corrected, corrections/munmapDetachFirst.ts): munmap first marks the vseg as being deleted
    * in the reference (under its VSL write lock), so no fault or getVseg can use it any more: getVseg's
    * attach and the public page faults re-check the mark (G1 under the GPT lock they map under, G2
    * under the local PTE lock) and return USER_ERROR; then it clears each copy, reference last (G1 under
@@ -78,8 +82,8 @@ export type Knobs = {
    */
   munmapProtocol: 'documented' | 'detachFirst';
   /**
-   * Corrected getVseg (getVseg.ts): the attach re-looks-up the local VSL under its write lock and uses
-   * the vseg found there. r585 vmm_get_vseg attaches the vseg fetched from the reference without that
+   * Corrected getVseg (corrections/attachRecheck.ts): the attach re-looks-up the local VSL under its
+   * write lock and uses the vseg found there. r585 vmm_get_vseg attaches the vseg fetched from the reference without that
    * re-check: two threads of one cluster missing the same vseg attach it twice (docs/findings.md V1).
    */
   attachRecheck: boolean;

@@ -10,15 +10,19 @@
  * - G2 PTE lock: the LOCKED attribute bit; lock_pte waits while it is set, set_pte clears it. Unlocking
  *   an entry that is not locked fails hal_gpt_unlock_pte's kernel assertion (recorded for noKernelPanic).
  */
-import type { Procedure } from '../../engine/types.js';
+import type { Frame, Procedure } from '../../engine/types.js';
 import { asThreadId, block, ret } from '../../engine/types.js';
 import { PTE, type Pte } from '../../hw/pte.js';
 import { kernelPanic, panicFootprint } from './ghost.js';
 import type { AlmosShared, QueueLock, RwLock } from './state.js';
 import { at, w } from './util.js';
 
-type P = Procedure<AlmosShared>;
-const lockOf = (f: { locals: { [k: string]: unknown } }) => f.locals.lock as string;
+/** Locals in of every lock procedure: the lock's path. */
+type LockLocals = { lock: string };
+/** Locals in of lock_pte / unlock_pte: the GPT copy's path and the entry. */
+type PteLocals = { gpt: string; vpn: number };
+type P = Procedure<AlmosShared, LockLocals>;
+const lockOf = (f: Frame<LockLocals>) => f.locals.lock;
 const wakes = (tids: readonly number[]) => tids.map((t) => w(`@t${t}`));
 
 export const remoteRwlockRdAcquire: P = {
@@ -173,16 +177,16 @@ export const remoteQueuelockRelease: P = {
 };
 
 /** G2 `lock_pte(gpt, vpn)`: local `gpt` (path), `vpn`; waits while LOCKED, returns the PTE value. */
-export const lockPte: P = {
+export const lockPte: Procedure<AlmosShared, PteLocals> = {
   name: 'lockPte',
   entry: 'spin',
   steps: {
     spin: {
       footprint: (_s, f) => [w(`${f.locals.gpt}.${f.locals.vpn}`)],
-      guard: (s, f) => !locked(gptAt(s, f)[f.locals.vpn as number]),
+      guard: (s, f) => !locked(gptAt(s, f)[f.locals.vpn]),
       run(s, f) {
         const gpt = gptAt(s, f);
-        const vpn = f.locals.vpn as number;
+        const vpn = f.locals.vpn;
         const old = gpt[vpn] ?? { attr: 0, ppn: -1 };
         gpt[vpn] = { attr: old.attr | PTE.LOCKED, ppn: old.ppn };
         return ret({ attr: old.attr, ppn: old.ppn });
@@ -192,7 +196,7 @@ export const lockPte: P = {
 };
 
 /** G2 `unlock_pte`: clears LOCKED (an entry left with no attribute is removed). */
-export const unlockPte: P = {
+export const unlockPte: Procedure<AlmosShared, PteLocals> = {
   name: 'unlockPte',
   entry: 'unlock',
   steps: {
@@ -203,7 +207,7 @@ export const unlockPte: P = {
       ],
       run(s, f) {
         const gpt = gptAt(s, f);
-        const vpn = f.locals.vpn as number;
+        const vpn = f.locals.vpn;
         const pte = gpt[vpn];
         if (!locked(pte)) {
           kernelPanic(s, `unlockPte: ${f.locals.gpt}.${vpn} is not locked`);
@@ -219,15 +223,14 @@ export const unlockPte: P = {
 };
 
 export const locked = (pte: Pte | undefined): boolean => pte !== undefined && (pte.attr & PTE.LOCKED) !== 0;
-const gptAt = (s: AlmosShared, f: { locals: { [k: string]: unknown } }) =>
-  at<{ [vpn: number]: Pte }>(s, f.locals.gpt as string);
+const gptAt = (s: AlmosShared, f: Frame<PteLocals>) => at<{ [vpn: number]: Pte }>(s, f.locals.gpt);
 
 function setAt(s: AlmosShared, path: string, value: number): void {
   const i = path.lastIndexOf('.');
   at<Record<string, number>>(s, path.slice(0, i))[path.slice(i + 1)] = value;
 }
 
-export const lockProcedures: readonly P[] = [
+export const lockProcedures: readonly Procedure<AlmosShared>[] = [
   remoteRwlockRdAcquire,
   remoteRwlockWrAcquire,
   remoteRwlockRdRelease,

@@ -20,32 +20,40 @@
  * handler (runs in R).
  */
 import * as spec from '../../../spec/memory.js';
-import type { Procedure } from '../../engine/types.js';
+import type { Frame, Procedure } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
-import { vslLocks } from './getVseg.js';
 import { regionOfVseg } from './init.js';
 import { rpc } from './rpc.js';
-import type { AlmosShared, FileMapper, Vseg, VsegType } from './state.js';
-import { here, me, proc, r, vslLockPath, vslPath, w } from './util.js';
+import type { AlmosShared, FileMapper, Vseg } from './state.js';
+import { here, me, proc, r, vslLockPath, vslLocks, vslPath, w } from './util.js';
 
-type P = Procedure<AlmosShared>;
-type F = { locals: { [k: string]: unknown } };
+/** sysMmap. Locals: the mmap op's fields (`type`, `base`, `size`, `cxy`, `file`) in; `result`. */
+type MmapLocals = {
+  type: 'ANON' | 'REMOTE' | 'FILE';
+  base: number;
+  size: number;
+  cxy: number;
+  file: number;
+  result: number;
+};
+/** vmmCreateVseg (and its RPC handler). Locals: `pid` and the vseg's fields in; `result` (0 or -1). */
+type CreateLocals = MmapLocals & { pid: number };
+type F = Frame<CreateLocals>;
 
-const num = (f: F, k: string) => f.locals[k] as number;
-const pid = (f: F) => num(f, 'pid');
+const pid = (f: F) => f.locals.pid;
 const refOf = (s: AlmosShared, f: F) => proc(s, pid(f)).ref;
 
 /** The vseg the locals of vmmCreateVseg describe. */
 function vsegOf(f: F): Vseg {
-  const type = f.locals.type as VsegType;
+  const type = f.locals.type;
   return {
     type,
-    base: num(f, 'base'),
-    size: num(f, 'size'),
-    cxy: type === 'FILE' ? -1 : num(f, 'cxy'),
+    base: f.locals.base,
+    size: f.locals.size,
+    cxy: type === 'FILE' ? -1 : f.locals.cxy,
     writable: true,
     executable: false,
-    file: type === 'FILE' ? num(f, 'file') : -1,
+    file: type === 'FILE' ? f.locals.file : -1,
   };
 }
 
@@ -74,7 +82,7 @@ function conflict(s: AlmosShared, p: number, v: Vseg): boolean {
   );
 }
 
-export const vmmCreateVseg: P = {
+export const vmmCreateVseg: Procedure<AlmosShared, CreateLocals> = {
   name: 'vmmCreateVseg',
   entry: 'lock',
   steps: {
@@ -102,41 +110,40 @@ export const vmmCreateVseg: P = {
         return call(vslLocks(s)[3], { lock: vslLockPath(pid(f), refOf(s, f)) }, 'done');
       },
     },
-    done: { footprint: () => [], run: (_s, f) => ret(num(f, 'result')) },
+    done: { footprint: () => [], run: (_s, f) => ret(f.locals.result) },
   },
 };
 
 /** RPC_VMM_CREATE_VSEG handler (the reference cluster's server). Locals: as vmmCreateVseg. */
-export const rpcVmmCreateVseg: P = {
+export const rpcVmmCreateVseg: Procedure<AlmosShared, CreateLocals> = {
   name: 'rpcVmmCreateVseg',
   entry: 'create',
   steps: {
     create: {
       footprint: () => [],
-      run: (_s, f) =>
-        call('vmmCreateVseg', { ...(f.locals as { [k: string]: number | string }) }, 'reply', 'result'),
+      run: (_s, f) => call('vmmCreateVseg', { ...f.locals }, 'reply', 'result'),
     },
-    reply: { footprint: () => [], run: (_s, f) => ret(num(f, 'result')) },
+    reply: { footprint: () => [], run: (_s, f) => ret(f.locals.result) },
   },
 };
 
-export const sysMmap: P = {
+export const sysMmap: Procedure<AlmosShared, MmapLocals> = {
   name: 'sysMmap',
   entry: 'check',
   steps: {
     check: {
       footprint: () => [],
       run(s, f, ctx) {
-        const type = f.locals.type as 'ANON' | 'REMOTE' | 'FILE';
-        const base = num(f, 'base');
-        const size = num(f, 'size');
-        const file = s.files[num(f, 'file')] as FileMapper | undefined;
+        const type = f.locals.type;
+        const base = f.locals.base;
+        const size = f.locals.size;
+        const file = s.files[f.locals.file] as FileMapper | undefined;
         if (size < 1 || base < 0 || (type === 'FILE' && (file === undefined || size > file.pages.length))) {
           return ret(-1);
         }
         const p = me(s, ctx).pid;
-        const cxy = type === 'ANON' ? here(s, ctx) : type === 'REMOTE' ? num(f, 'cxy') : -1;
-        const args = { pid: p, type, base, size, cxy, file: type === 'FILE' ? num(f, 'file') : -1 };
+        const cxy = type === 'ANON' ? here(s, ctx) : type === 'REMOTE' ? f.locals.cxy : -1;
+        const args = { pid: p, type, base, size, cxy, file: type === 'FILE' ? f.locals.file : -1 };
         const ref = proc(s, p).ref;
         if (s.knobs.generation === 'G1' && ref !== here(s, ctx)) {
           return rpc(ref, 'CREATE_VSEG', args, 'created', 'result');
@@ -145,17 +152,17 @@ export const sysMmap: P = {
       },
     },
     created: {
-      footprint: (s, f, tid) => [
-        w(`ghost.spec.procs.${(s.thread[tid] as { pid: number }).pid}`),
-        ...(num(f, 'result') === 0 ? inOpSiblings(s, tid).map((t) => r(`thread.${t}.inOp`)) : []),
-        ...(num(f, 'result') === 0 && inOpSiblings(s, tid).length > 0 ? [w('ghost.mapDoneInOp')] : []),
+      footprint: (s, f, ctx) => [
+        w(`ghost.spec.procs.${me(s, ctx).pid}`),
+        ...(f.locals.result === 0 ? inOpSiblings(s, ctx.tid).map((t) => r(`thread.${t}.inOp`)) : []),
+        ...(f.locals.result === 0 && inOpSiblings(s, ctx.tid).length > 0 ? [w('ghost.mapDoneInOp')] : []),
       ],
       run(s, f, ctx) {
-        if (num(f, 'result') !== 0) return ret(-1);
-        spec.mapDone(s.ghost.spec, me(s, ctx).pid, num(f, 'base'));
+        if (f.locals.result !== 0) return ret(-1);
+        spec.mapDone(s.ghost.spec, me(s, ctx).pid, f.locals.base);
         const marked = new Set([...s.ghost.mapDoneInOp, ...inOpSiblings(s, ctx.tid)]);
         if (marked.size > s.ghost.mapDoneInOp.length) s.ghost.mapDoneInOp = [...marked].sort((a, b) => a - b);
-        return ret(num(f, 'base'));
+        return ret(f.locals.base);
       },
     },
   },

@@ -3,15 +3,15 @@
  * the engine. `almos({ overrides })` builds it with any procedure replaced by a user variant (same
  * name, same locals contract), so one handler can be checked without forking mmcheck.
  * Configuration: `scenario` (a built-in name or scenario JSON text), `framesPerCluster` (0 = the
- * scenario's) and the knobs.
+ * scenario's) and the knobs. `procedures` are the documented ones (and those only corrections call);
+ * a configuration's table applies the corrections its knobs select (corrections/index.ts), except to
+ * an overridden procedure: an override wins over a correction knob.
  */
 import { UsageError } from '../../engine/errors.js';
 import type { ConfigParam, Invariant, Model, Procedure, SystemState } from '../../engine/types.js';
-import { forkLockRefPtes, forkUnlockRefPtes } from './corrections/forkLocksRefPtes.js';
-import { forkCopyRangeProtected } from './corrections/forkProtectsParentFirst.js';
+import { correctionProcedures, withCorrections } from './corrections/index.js';
 import { handleCow } from './cow.js';
 import { handleCowG2 } from './cowG2.js';
-import { cowReleaseOld } from './cowRelease.js';
 import { sysExit } from './exit.js';
 import { processMakeFork, rpcProcessMakeFork, threadUserFork } from './fork.js';
 import { forkCopy, forkCopyRange } from './forkCopy.js';
@@ -27,19 +27,17 @@ import { handlePageFault } from './pageFault.js';
 import { handlePageFaultG2 } from './pageFaultG2.js';
 import { ppmAllocPage, ppmFreePage, rpcPmemGetPages, rpcPmemReleasePages } from './ppm.js';
 import { removeVseg, rpcVmmRemoveVseg } from './removeVseg.js';
-import { removeVsegLocked } from './removeVsegLocked.js';
 import { rpcSend, rpcServer } from './rpc.js';
 import { checkInitialFrames, parseScenario, type Scenario } from './scenario.js';
 import { builtinScenarios } from './scenarios.js';
 import { halGptSetCow, rpcVmmSetCow, setCow } from './setCow.js';
-import { setCowByVpn } from './setCowByVpn.js';
 import type { AlmosShared } from './state.js';
 import { mmuAccess, userMain } from './user.js';
 
 type P = Procedure<AlmosShared>;
 export type AlmosConfig = Knobs & { scenario: string; framesPerCluster: number };
 
-/** Every procedure of the model, by kernel function name. */
+/** Every procedure of the model, by kernel function name: the documented protocol. */
 export const almosProcedures: readonly P[] = [
   userMain,
   mmuAccess,
@@ -56,23 +54,17 @@ export const almosProcedures: readonly P[] = [
   handlePageFaultG2,
   handleCow,
   handleCowG2,
-  cowReleaseOld,
   globalUpdatePte,
   rpcVmmGlobalUpdatePte,
   processMakeFork,
   rpcProcessMakeFork,
   forkCopy,
   forkCopyRange,
-  forkCopyRangeProtected,
-  forkLockRefPtes,
-  forkUnlockRefPtes,
   threadUserFork,
   setCow,
   rpcVmmSetCow,
   halGptSetCow,
-  setCowByVpn,
   removeVseg,
-  removeVsegLocked,
   rpcVmmRemoveVseg,
   globalDeleteVseg,
   sysMunmap,
@@ -80,7 +72,13 @@ export const almosProcedures: readonly P[] = [
   vmmCreateVseg,
   rpcVmmCreateVseg,
   sysExit,
+  ...correctionProcedures,
 ];
+
+/** The documented table, by name (the objects corrections recognise as not overridden). */
+const documented: { readonly [name: string]: P } = Object.fromEntries(
+  almosProcedures.map((p) => [p.name, p]),
+);
 
 export function resolveScenario(text: string): Scenario {
   const builtin = builtinScenarios[text];
@@ -104,15 +102,17 @@ const params: { readonly [K in keyof AlmosConfig]: ConfigParam } = {
 };
 
 export interface AlmosOptions {
-  /** Procedures replacing the model's own, by name (e.g. `{ handleCow: myHandleCow }`). */
+  /**
+   * Procedures replacing the model's own, by name (e.g. `{ handleCow: myHandleCow }`). An override is
+   * used whatever the knobs say: a correction knob does not apply to an overridden procedure.
+   */
   readonly overrides?: { readonly [name: string]: P };
   /** Extra invariants checked with the model's own. */
   readonly invariants?: readonly Invariant<AlmosShared>[];
 }
 
 export function almos(options: AlmosOptions = {}): Model<AlmosShared, AlmosConfig> {
-  const procedures: { [name: string]: P } = {};
-  for (const p of almosProcedures) procedures[p.name] = p;
+  const procedures: { [name: string]: P } = { ...documented };
   for (const [name, p] of Object.entries(options.overrides ?? {})) {
     if (procedures[name] === undefined) throw new UsageError(`almos: no procedure '${name}' to override`);
     procedures[name] = { ...p, name };
@@ -129,14 +129,19 @@ export function almos(options: AlmosOptions = {}): Model<AlmosShared, AlmosConfi
     init(c) {
       const sc = resolveScenario(c.scenario);
       const scenario = c.framesPerCluster > 0 ? { ...sc, framesPerCluster: c.framesPerCluster } : sc;
-      const { scenario: _s, framesPerCluster: _f, ...knobs } = c;
-      return initialState(scenario, knobs);
+      return initialState(scenario, knobsOf(c));
     },
     procedures,
+    proceduresFor: (c, table) => withCorrections(knobsOf(c), table, documented),
     invariants: () => [...almosInvariants, ...(options.invariants ?? [])],
     quiescent,
   };
 }
+
+const knobsOf = (c: AlmosConfig): Knobs => {
+  const { scenario: _s, framesPerCluster: _f, ...knobs } = c;
+  return knobs;
+};
 
 /**
  * Quiescent states (where the Q invariants are checked): no handler in progress — every user thread

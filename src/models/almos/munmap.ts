@@ -11,104 +11,61 @@
  * process in list order, the reference moved first or last (knob `copyOrder`), and runs removeVseg in
  * each copy's cluster: a direct call in L, RPC_VMM_REMOVE_VSEG elsewhere (G1 and G2). The list is read
  * once, at the start. A copy whose VSL does not hold the vseg is left as it is (vmm_delete_vseg).
- * Knob `munmapProtocol = detachFirst` (corrected, vsegDeleting.ts): before the walk, write-lock the
- * reference VSL, mark the vseg as being deleted (`markDeleting`), unlock; then walk with the reference
- * last whatever `copyOrder` says, running `removeVsegLocked` in each copy.
+ * Corrected variant (not in the kernel): corrections/munmapDetachFirst.ts (mark the vseg as being
+ * deleted first, then clear each copy under locks, the reference last).
  */
 import * as spec from '../../../spec/memory.js';
-import type { Procedure } from '../../engine/types.js';
+import type { Frame, Procedure } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
-import { vslLocks } from './getVseg.js';
-import type { Knobs } from './knobs.js';
-import { rpc } from './rpc.js';
+import { copyWalk, removeIn } from './copyWalk.js';
 import type { AlmosShared, Vseg } from './state.js';
 import { isPublic } from './state.js';
-import { here, me, proc, r, vslLockPath, w } from './util.js';
-import { detachFirst, markDeleting, markFootprint } from './vsegDeleting.js';
+import { here, me, proc, r, w } from './util.js';
 
-type P = Procedure<AlmosShared>;
-type F = { locals: { [k: string]: unknown } };
+/** globalDeleteVseg. Locals: `pid`, `base` in; `walk` (the copies, in walk order), `i` (the next). */
+export type DeleteLocals = { pid: number; base: number; walk: number[]; i: number };
+/** sysMunmap. Locals: `base` in; `vseg` (getVseg's result). */
+type MunmapLocals = { base: number; vseg: Vseg | null };
+type F = Frame<DeleteLocals>;
 
-const pidOf = (s: AlmosShared, tid: number) => (s.thread[tid] as { pid: number }).pid;
-
-/** The copies of the walk: list order, the reference first (`refFirst`) or last (`refLast`). */
-export function copyWalk(copies: readonly number[], ref: number, order: Knobs['copyOrder']): number[] {
-  const others = copies.filter((c) => c !== ref);
-  if (!copies.includes(ref)) return others;
-  return order === 'refFirst' ? [ref, ...others] : [...others, ref];
-}
-
-/**
- * Runs removeVseg(pid, base) in cluster `cxy`: directly when it is the running cluster, else by RPC.
- * `locked` (munmapProtocol detachFirst): removeVsegLocked instead.
- */
-export function removeIn(
-  local: number,
-  cxy: number,
-  pid: number,
-  base: number,
-  next: string,
-  locked = false,
-) {
-  if (locked) {
-    return cxy === local
-      ? call('removeVsegLocked', { pid, base }, next)
-      : rpc(cxy, 'REMOVE_VSEG', { pid, base, locked: true }, next);
-  }
-  return cxy === local
-    ? call('removeVseg', { pid, base }, next)
-    : rpc(cxy, 'REMOVE_VSEG', { pid, base }, next);
-}
-
-function nextCopy(s: AlmosShared, f: F, local: number) {
-  const walk = f.locals.walk as number[];
-  const i = f.locals.i as number;
+function nextCopy(f: F, local: number) {
+  const { walk, i, pid, base } = f.locals;
   if (i >= walk.length) return ret(0);
   f.locals.i = i + 1;
-  const [pid, base] = [f.locals.pid as number, f.locals.base as number];
-  return removeIn(local, walk[i] as number, pid, base, 'next', detachFirst(s));
+  return removeIn(local, walk[i] as number, pid, base, 'next');
 }
 
-export const globalDeleteVseg: P = {
+export const globalDeleteVseg: Procedure<AlmosShared, DeleteLocals> = {
   name: 'globalDeleteVseg',
   entry: 'readCopies',
   steps: {
+    /** The owner's copies list, read once. */
     readCopies: {
       footprint: (_s, f) => [r(`proc.${f.locals.pid}.copies`), r(`proc.${f.locals.pid}.ref`)],
       run(s, f, ctx) {
-        const p = proc(s, f.locals.pid as number);
-        f.locals.walk = copyWalk(p.copies, p.ref, detachFirst(s) ? 'refLast' : s.knobs.copyOrder);
+        const p = proc(s, f.locals.pid);
+        f.locals.walk = copyWalk(p.copies, p.ref, s.knobs.copyOrder);
         f.locals.i = 0;
-        if (detachFirst(s)) return call(vslLocks(s)[2], { lock: vslLockPath(p.pid, p.ref) }, 'markDeleting');
-        return nextCopy(s, f, here(s, ctx));
+        return nextCopy(f, here(s, ctx));
       },
     },
-    markDeleting: {
-      footprint: (s, f) => markFootprint(s, f.locals.pid as number),
-      run(s, f) {
-        const p = proc(s, f.locals.pid as number);
-        markDeleting(s, p.pid, f.locals.base as number);
-        return call(vslLocks(s)[3], { lock: vslLockPath(p.pid, p.ref) }, 'next');
-      },
-    },
-    next: { footprint: () => [], run: (s, f, ctx) => nextCopy(s, f, here(s, ctx)) },
+    next: { footprint: () => [], run: (s, f, ctx) => nextCopy(f, here(s, ctx)) },
   },
 };
 
-export const sysMunmap: P = {
+export const sysMunmap: Procedure<AlmosShared, MunmapLocals> = {
   name: 'sysMunmap',
   entry: 'getVseg',
   steps: {
     getVseg: {
       footprint: () => [],
-      run: (s, f, ctx) =>
-        call('getVseg', { pid: me(s, ctx).pid, vpn: f.locals.base as number }, 'check', 'vseg'),
+      run: (s, f, ctx) => call('getVseg', { pid: me(s, ctx).pid, vpn: f.locals.base }, 'check', 'vseg'),
     },
     check: {
-      footprint: (s, _f, tid) => [w(`ghost.spec.procs.${pidOf(s, tid)}`)],
+      footprint: (s, _f, ctx) => [w(`ghost.spec.procs.${me(s, ctx).pid}`)],
       run(s, f, ctx) {
-        const v = f.locals.vseg as unknown as Vseg | null;
-        const base = f.locals.base as number;
+        const v = f.locals.vseg;
+        const base = f.locals.base;
         if (v === null || v.base !== base || !isPublic(v.type)) return ret(-1);
         const pid = me(s, ctx).pid;
         spec.unmapStart(s.ghost.spec, pid, base);
@@ -116,9 +73,9 @@ export const sysMunmap: P = {
       },
     },
     done: {
-      footprint: (s, _f, tid) => [w(`ghost.spec.procs.${pidOf(s, tid)}`)],
+      footprint: (s, _f, ctx) => [w(`ghost.spec.procs.${me(s, ctx).pid}`)],
       run(s, f, ctx) {
-        spec.unmapDone(s.ghost.spec, me(s, ctx).pid, f.locals.base as number);
+        spec.unmapDone(s.ghost.spec, me(s, ctx).pid, f.locals.base);
         return ret(0);
       },
     },

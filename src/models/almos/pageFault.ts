@@ -8,51 +8,41 @@
  *    unmapped (true page fault): write-lock gpt(R); re-read; if still unmapped allocate a page in
  *    target(vpn) (FILE: the mapper's page), set it in gpt(R), then in gpt(L) without gpt(L)'s lock;
  *    unlock gpt(R). Mapped meanwhile: nothing to do, the retry takes the false-fault path.
- * Knob `faultHoldsRefLock` (corrected): a false page fault keeps the gpt(R) read lock while it
- * write-locks gpt(L) and copies, then releases gpt(L), then gpt(R) (lock order R then L): a COW, which
- * write-locks gpt(R), can no longer update the reference between the read and the copy (and skip the
- * still unmapped local entry). L == R: the entry is already mapped, just unlock.
- * Knob `munmapProtocol = detachFirst` (vsegDeleting.ts): once it holds the lock it maps under (gpt(L)
- * for the false fault, gpt(R) for the true fault), a public fault re-checks that its vseg is still in
- * the reference VSL and not being deleted by a munmap; if not, it unlocks and returns USER_ERROR.
+ * Corrected variants (not in the kernel): corrections/faultHoldsRefLock.ts (the false fault keeps
+ * gpt(R) read-locked until the local copy is set), corrections/munmapDetachFirst.ts (a public fault
+ * re-checks its vseg under the lock it maps under).
  */
-import type { Procedure, Value } from '../../engine/types.js';
+import type { Frame, Procedure } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
 import { isMapped, type Pte } from '../../hw/pte.js';
-import { heldPath, releaseAllocated } from './ghost.js';
-import { vsegAttr } from './init.js';
-import type { AlmosShared, FileMapper, PageDesc, Vseg } from './state.js';
+import { setPte, setPteFootprint, vsegAttr } from './gpt.js';
+import type { AlmosShared, Vseg } from './state.js';
 import { isPublic } from './state.js';
-import { copyIn, gptLockPath, here, placement, proc, ptePath, r, w } from './util.js';
-import { detachFirst, vsegAlive, vsegAliveFootprint } from './vsegDeleting.js';
+import type { ExceptionResult } from './user.js';
+import { copyIn, gptLockPath, here, mapperPage, placement, proc, ptePath, r, w } from './util.js';
 
-type P = Procedure<AlmosShared>;
-type F = { locals: { [k: string]: unknown } };
+/**
+ * Locals: `pid`, `vpn` in; `vseg` (getVseg's result), `ppn` (the page to map), `refPte` (the
+ * reference entry read by the public path, null if unmapped), `result` (an early exit's; else NON_FATAL).
+ */
+export type PageFaultLocals = {
+  pid: number;
+  vpn: number;
+  vseg: Vseg | null;
+  ppn: number;
+  refPte: Pte | null;
+  result?: ExceptionResult;
+};
+type P = Procedure<AlmosShared, PageFaultLocals>;
+type F = Frame<PageFaultLocals>;
 
-const pid = (f: F) => f.locals.pid as number;
-const vpn = (f: F) => f.locals.vpn as number;
-const vseg = (f: F) => f.locals.vseg as unknown as Vseg;
+const pid = (f: F) => f.locals.pid;
+const vpn = (f: F) => f.locals.vpn;
+/** The vseg, once getVseg found it. */
+const vseg = (f: F) => f.locals.vseg as Vseg;
 const refOf = (s: AlmosShared, f: F) => proc(s, pid(f)).ref;
-const local = (s: AlmosShared, tid: number) => (s.thread[tid] as { cxy: number }).cxy;
 const refRdRelease = (s: AlmosShared, f: F, next: string) =>
   call('remoteRwlockRdRelease', { lock: gptLockPath(pid(f), refOf(s, f)) }, next);
-
-/** Sets a PTE, counting the mapping; a freshly allocated page is no longer held (ghost.ts). */
-export function setPte(s: AlmosShared, p: number, cxy: number, v: number, pte: Pte): void {
-  copyIn(s, p, cxy).gpt[v] = { attr: pte.attr, ppn: pte.ppn };
-  (s.page[pte.ppn] as PageDesc).refcount++;
-  releaseAllocated(s, pte.ppn);
-}
-
-export const setPteFootprint = (p: number, cxy: number, v: number, ppn: number) => [
-  w(ptePath(p, cxy, v)),
-  w(`page.${ppn}`),
-  w(heldPath(ppn)),
-];
-
-/** The page a FILE vseg maps at `v` (no allocation). */
-export const mapperPage = (s: AlmosShared, vs: Vseg, v: number): number =>
-  (s.files[vs.file] as FileMapper).pages[v - vs.base] as number;
 
 export const handlePageFault: P = {
   name: 'handlePageFault',
@@ -73,7 +63,7 @@ export const handlePageFault: P = {
       },
     },
     privRead: {
-      footprint: (s, f, tid) => [r(ptePath(pid(f), local(s, tid), vpn(f)))],
+      footprint: (s, f, ctx) => [r(ptePath(pid(f), here(s, ctx), vpn(f)))],
       run(s, f, ctx) {
         if (isMapped(copyIn(s, pid(f), here(s, ctx)).gpt[vpn(f)])) return 'privUnlock';
         return call('ppmAllocPage', { cxy: here(s, ctx) }, 'privAllocated', 'ppn');
@@ -82,12 +72,12 @@ export const handlePageFault: P = {
     privAllocated: {
       footprint: (s, f) => {
         const vs = vseg(f);
-        return vs.type === 'CODE' && (f.locals.ppn as number) >= 0
+        return vs.type === 'CODE' && f.locals.ppn >= 0
           ? [r(`mem.${mapperPage(s, vs, vpn(f))}`), w(`mem.${f.locals.ppn}`)]
           : [];
       },
       run(s, f) {
-        const ppn = f.locals.ppn as number;
+        const ppn = f.locals.ppn;
         if (ppn < 0) {
           f.locals.result = 'ENOMEM';
           return 'privUnlock';
@@ -98,9 +88,9 @@ export const handlePageFault: P = {
       },
     },
     privSet: {
-      footprint: (s, f, tid) => setPteFootprint(pid(f), local(s, tid), vpn(f), f.locals.ppn as number),
+      footprint: (s, f, ctx) => setPteFootprint(pid(f), here(s, ctx), vpn(f), f.locals.ppn),
       run(s, f, ctx) {
-        setPte(s, pid(f), here(s, ctx), vpn(f), { attr: vsegAttr(vseg(f)), ppn: f.locals.ppn as number });
+        setPte(s, pid(f), here(s, ctx), vpn(f), { attr: vsegAttr(vseg(f)), ppn: f.locals.ppn });
         return 'privUnlock';
       },
     },
@@ -112,59 +102,34 @@ export const handlePageFault: P = {
       footprint: (s, f) => [r(ptePath(pid(f), refOf(s, f), vpn(f)))],
       run(s, f) {
         const pte = copyIn(s, pid(f), refOf(s, f)).gpt[vpn(f)];
-        f.locals.refPte = isMapped(pte) ? ({ attr: pte.attr, ppn: pte.ppn } as unknown as Value) : null;
-        if (s.knobs.faultHoldsRefLock && f.locals.refPte !== null) return 'pubDecide';
+        f.locals.refPte = isMapped(pte) ? { attr: pte.attr, ppn: pte.ppn } : null;
         return refRdRelease(s, f, 'pubDecide');
       },
     },
+    /** Mapped: a false page fault (copy the reference entry); unmapped: a true one (allocate). */
     pubDecide: {
       footprint: () => [],
       run(s, f, ctx) {
         if (f.locals.refPte !== null) {
-          if (s.knobs.faultHoldsRefLock && here(s, ctx) === refOf(s, f)) return refRdRelease(s, f, 'done');
-          const next = detachFirst(s) ? 'falseRecheck' : 'falseCopy';
-          return call('remoteRwlockWrAcquire', { lock: gptLockPath(pid(f), here(s, ctx)) }, next);
+          return call('remoteRwlockWrAcquire', { lock: gptLockPath(pid(f), here(s, ctx)) }, 'falseCopy');
         }
-        const next = detachFirst(s) ? 'trueRecheck' : 'trueReread';
-        return call('remoteRwlockWrAcquire', { lock: gptLockPath(pid(f), refOf(s, f)) }, next);
-      },
-    },
-    falseRecheck: {
-      footprint: (s, f) => vsegAliveFootprint(s, pid(f)),
-      run(s, f, ctx) {
-        if (vsegAlive(s, pid(f), vseg(f))) return 'falseCopy';
-        f.locals.result = 'USER_ERROR';
-        const next = s.knobs.faultHoldsRefLock ? 'falseUnlockRef' : 'done';
-        return call('remoteRwlockWrRelease', { lock: gptLockPath(pid(f), here(s, ctx)) }, next);
-      },
-    },
-    trueRecheck: {
-      footprint: (s, f) => vsegAliveFootprint(s, pid(f)),
-      run(s, f) {
-        if (vsegAlive(s, pid(f), vseg(f))) return 'trueReread';
-        f.locals.result = 'USER_ERROR';
-        return 'trueUnlock';
+        return call('remoteRwlockWrAcquire', { lock: gptLockPath(pid(f), refOf(s, f)) }, 'trueReread');
       },
     },
     falseCopy: {
-      footprint: (s, f, tid) => {
-        const pte = f.locals.refPte as unknown as Pte;
+      footprint: (s, f, ctx) => {
+        const pte = f.locals.refPte as Pte;
         return [
-          r(ptePath(pid(f), local(s, tid), vpn(f))),
-          ...setPteFootprint(pid(f), local(s, tid), vpn(f), pte.ppn),
+          r(ptePath(pid(f), here(s, ctx), vpn(f))),
+          ...setPteFootprint(pid(f), here(s, ctx), vpn(f), pte.ppn),
         ];
       },
       run(s, f, ctx) {
         if (!isMapped(copyIn(s, pid(f), here(s, ctx)).gpt[vpn(f)])) {
-          setPte(s, pid(f), here(s, ctx), vpn(f), f.locals.refPte as unknown as Pte);
+          setPte(s, pid(f), here(s, ctx), vpn(f), f.locals.refPte as Pte);
         }
-        const next = s.knobs.faultHoldsRefLock ? 'falseUnlockRef' : 'done';
-        return call('remoteRwlockWrRelease', { lock: gptLockPath(pid(f), here(s, ctx)) }, next);
+        return call('remoteRwlockWrRelease', { lock: gptLockPath(pid(f), here(s, ctx)) }, 'done');
       },
-    },
-    falseUnlockRef: {
-      footprint: () => [],
-      run: (s, f) => refRdRelease(s, f, 'done'),
     },
     trueReread: {
       footprint: (s, f) => [r(ptePath(pid(f), refOf(s, f), vpn(f)))],
@@ -181,23 +146,23 @@ export const handlePageFault: P = {
     trueAllocated: {
       footprint: () => [],
       run(_s, f) {
-        if ((f.locals.ppn as number) >= 0) return 'trueSetRef';
+        if (f.locals.ppn >= 0) return 'trueSetRef';
         f.locals.result = 'ENOMEM';
         return 'trueUnlock';
       },
     },
     trueSetRef: {
-      footprint: (s, f) => setPteFootprint(pid(f), refOf(s, f), vpn(f), f.locals.ppn as number),
+      footprint: (s, f) => setPteFootprint(pid(f), refOf(s, f), vpn(f), f.locals.ppn),
       run(s, f) {
-        setPte(s, pid(f), refOf(s, f), vpn(f), { attr: vsegAttr(vseg(f)), ppn: f.locals.ppn as number });
+        setPte(s, pid(f), refOf(s, f), vpn(f), { attr: vsegAttr(vseg(f)), ppn: f.locals.ppn });
         return 'trueSetLocal';
       },
     },
     trueSetLocal: {
-      footprint: (s, f, tid) => setPteFootprint(pid(f), local(s, tid), vpn(f), f.locals.ppn as number),
+      footprint: (s, f, ctx) => setPteFootprint(pid(f), here(s, ctx), vpn(f), f.locals.ppn),
       run(s, f, ctx) {
         if (here(s, ctx) !== refOf(s, f)) {
-          setPte(s, pid(f), here(s, ctx), vpn(f), { attr: vsegAttr(vseg(f)), ppn: f.locals.ppn as number });
+          setPte(s, pid(f), here(s, ctx), vpn(f), { attr: vsegAttr(vseg(f)), ppn: f.locals.ppn });
         }
         return 'trueUnlock';
       },
@@ -208,7 +173,7 @@ export const handlePageFault: P = {
     },
     done: {
       footprint: () => [],
-      run: (_s, f) => ret((f.locals.result as string | undefined) ?? 'NON_FATAL'),
+      run: (_s, f) => ret(f.locals.result ?? 'NON_FATAL'),
     },
   },
 };

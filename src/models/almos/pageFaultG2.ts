@@ -4,32 +4,42 @@
  * local == reference: allocate and set_pte local (unlocks); else lock the reference PTE (order: local
  * then reference); if unmapped allocate and set_pte reference (unlocks) else unlock it; set_pte local
  * with the reference value (unlocks).
- * Knob `faultHoldsRefLock` (corrected): the local set_pte comes BEFORE the reference PTE is unlocked,
- * so a COW (which locks the reference PTE) cannot update the reference between the read and the
- * local set and skip the still unmapped local entry. True fault, symmetric: the new page is written
- * into the reference entry with LOCKED kept, then set_pte local, then unlock the reference.
- * Knob `munmapProtocol = detachFirst` (vsegDeleting.ts): holding the local PTE lock, a public fault
- * re-checks that its vseg is still in the reference VSL and not being deleted by a munmap; if not, it
- * unlocks the local PTE and returns USER_ERROR (munmap locks each PTE before resetting it).
+ * Corrected variants (not in the kernel): corrections/faultHoldsRefLock.ts (the local set_pte comes
+ * before the reference PTE is unlocked), corrections/munmapDetachFirst.ts (a public fault re-checks
+ * its vseg under the local PTE lock).
  */
-import type { Procedure, Value } from '../../engine/types.js';
+import type { Frame, Procedure } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
 import { isMapped, PTE, type Pte } from '../../hw/pte.js';
-import { vsegAttr } from './init.js';
-import { mapperPage, setPte, setPteFootprint } from './pageFault.js';
+import { setPte, setPteFootprint, vsegAttr } from './gpt.js';
 import type { AlmosShared, Vseg } from './state.js';
 import { isPublic } from './state.js';
-import { gptPath, here, placement, proc } from './util.js';
-import { detachFirst, vsegAlive, vsegAliveFootprint } from './vsegDeleting.js';
+import type { ExceptionResult } from './user.js';
+import { gptPath, here, mapperPage, placement, proc } from './util.js';
 
-type P = Procedure<AlmosShared>;
-type F = { locals: { [k: string]: unknown } };
+/**
+ * Locals: `pid`, `vpn` in; `vseg` (getVseg's result), `old` / `refOld` (the local / reference entry
+ * as lock_pte returned it), `ppn` (the page to map), `refPte` (the value to copy into the local entry),
+ * `result` (an early exit's; else NON_FATAL).
+ */
+export type PageFaultG2Locals = {
+  pid: number;
+  vpn: number;
+  vseg: Vseg | null;
+  old: Pte;
+  refOld: Pte;
+  ppn: number;
+  refPte: Pte;
+  result?: ExceptionResult;
+};
+type P = Procedure<AlmosShared, PageFaultG2Locals>;
+type F = Frame<PageFaultG2Locals>;
 
-const pid = (f: F) => f.locals.pid as number;
-const vpn = (f: F) => f.locals.vpn as number;
-const vseg = (f: F) => f.locals.vseg as unknown as Vseg;
+const pid = (f: F) => f.locals.pid;
+const vpn = (f: F) => f.locals.vpn;
+/** The vseg, once getVseg found it. */
+const vseg = (f: F) => f.locals.vseg as Vseg;
 const refOf = (s: AlmosShared, f: F) => proc(s, pid(f)).ref;
-const local = (s: AlmosShared, tid: number) => (s.thread[tid] as { cxy: number }).cxy;
 const unlocked = (pte: Pte) => ({ attr: pte.attr & ~PTE.LOCKED, ppn: pte.ppn });
 const unlockRef = (s: AlmosShared, f: F, next: string) =>
   call('unlockPte', { gpt: gptPath(pid(f), refOf(s, f)), vpn: vpn(f) }, next);
@@ -46,22 +56,13 @@ export const handlePageFaultG2: P = {
       footprint: () => [],
       run(s, f, ctx) {
         if (f.locals.vseg === null) return ret('USER_ERROR');
-        const next = detachFirst(s) && isPublic(vseg(f).type) ? 'recheckVseg' : 'checkLocal';
-        return call('lockPte', { gpt: gptPath(pid(f), here(s, ctx)), vpn: vpn(f) }, next, 'old');
-      },
-    },
-    recheckVseg: {
-      footprint: (s, f) => vsegAliveFootprint(s, pid(f)),
-      run(s, f, ctx) {
-        if (vsegAlive(s, pid(f), vseg(f))) return 'checkLocal';
-        f.locals.result = 'USER_ERROR';
-        return call('unlockPte', { gpt: gptPath(pid(f), here(s, ctx)), vpn: vpn(f) }, 'done');
+        return call('lockPte', { gpt: gptPath(pid(f), here(s, ctx)), vpn: vpn(f) }, 'checkLocal', 'old');
       },
     },
     checkLocal: {
       footprint: () => [],
       run(s, f, ctx) {
-        if (isMapped(f.locals.old as unknown as Pte)) {
+        if (isMapped(f.locals.old)) {
           return call('unlockPte', { gpt: gptPath(pid(f), here(s, ctx)), vpn: vpn(f) }, 'done');
         }
         const vs = vseg(f);
@@ -82,14 +83,14 @@ export const handlePageFaultG2: P = {
     },
     allocatedLocal: {
       footprint: (s, f) =>
-        vseg(f).type === 'CODE' && (f.locals.ppn as number) >= 0
+        vseg(f).type === 'CODE' && f.locals.ppn >= 0
           ? [
               { obj: `mem.${mapperPage(s, vseg(f), vpn(f))}`, write: false },
               { obj: `mem.${f.locals.ppn}`, write: true },
             ]
           : [],
       run(s, f, ctx) {
-        const ppn = f.locals.ppn as number;
+        const ppn = f.locals.ppn;
         if (ppn < 0) {
           f.locals.result = 'ENOMEM';
           return call('unlockPte', { gpt: gptPath(pid(f), here(s, ctx)), vpn: vpn(f) }, 'done');
@@ -99,19 +100,18 @@ export const handlePageFaultG2: P = {
       },
     },
     setLocal: {
-      footprint: (s, f, tid) => setPteFootprint(pid(f), local(s, tid), vpn(f), f.locals.ppn as number),
+      footprint: (s, f, ctx) => setPteFootprint(pid(f), here(s, ctx), vpn(f), f.locals.ppn),
       run(s, f, ctx) {
-        setPte(s, pid(f), here(s, ctx), vpn(f), { attr: vsegAttr(vseg(f)), ppn: f.locals.ppn as number });
+        setPte(s, pid(f), here(s, ctx), vpn(f), { attr: vsegAttr(vseg(f)), ppn: f.locals.ppn });
         return 'done';
       },
     },
     checkRef: {
       footprint: () => [],
       run(s, f, ctx) {
-        const old = f.locals.refOld as unknown as Pte;
+        const old = f.locals.refOld;
         if (isMapped(old)) {
-          f.locals.refPte = unlocked(old) as unknown as Value;
-          if (s.knobs.faultHoldsRefLock) return 'setLocalFromRef';
+          f.locals.refPte = unlocked(old);
           return unlockRef(s, f, 'setLocalFromRef');
         }
         const vs = vseg(f);
@@ -125,7 +125,7 @@ export const handlePageFaultG2: P = {
     allocatedRef: {
       footprint: () => [],
       run(s, f) {
-        if ((f.locals.ppn as number) >= 0) return 'setRef';
+        if (f.locals.ppn >= 0) return 'setRef';
         f.locals.result = 'ENOMEM';
         return call('unlockPte', { gpt: gptPath(pid(f), refOf(s, f)), vpn: vpn(f) }, 'enomemUnlockLocal');
       },
@@ -135,26 +135,24 @@ export const handlePageFaultG2: P = {
       run: (s, f, ctx) => call('unlockPte', { gpt: gptPath(pid(f), here(s, ctx)), vpn: vpn(f) }, 'done'),
     },
     setRef: {
-      footprint: (s, f) => setPteFootprint(pid(f), refOf(s, f), vpn(f), f.locals.ppn as number),
+      footprint: (s, f) => setPteFootprint(pid(f), refOf(s, f), vpn(f), f.locals.ppn),
       run(s, f) {
-        const pte = { attr: vsegAttr(vseg(f)), ppn: f.locals.ppn as number };
-        const held = s.knobs.faultHoldsRefLock ? PTE.LOCKED : 0;
-        setPte(s, pid(f), refOf(s, f), vpn(f), { attr: pte.attr | held, ppn: pte.ppn });
-        f.locals.refPte = pte as unknown as Value;
+        const pte = { attr: vsegAttr(vseg(f)), ppn: f.locals.ppn };
+        setPte(s, pid(f), refOf(s, f), vpn(f), pte);
+        f.locals.refPte = pte;
         return 'setLocalFromRef';
       },
     },
     setLocalFromRef: {
-      footprint: (s, f, tid) =>
-        setPteFootprint(pid(f), local(s, tid), vpn(f), (f.locals.refPte as unknown as Pte).ppn),
+      footprint: (s, f, ctx) => setPteFootprint(pid(f), here(s, ctx), vpn(f), f.locals.refPte.ppn),
       run(s, f, ctx) {
-        setPte(s, pid(f), here(s, ctx), vpn(f), f.locals.refPte as unknown as Pte);
-        return s.knobs.faultHoldsRefLock ? unlockRef(s, f, 'done') : 'done';
+        setPte(s, pid(f), here(s, ctx), vpn(f), f.locals.refPte);
+        return 'done';
       },
     },
     done: {
       footprint: () => [],
-      run: (_s, f) => ret((f.locals.result as string | undefined) ?? 'NON_FATAL'),
+      run: (_s, f) => ret(f.locals.result ?? 'NON_FATAL'),
     },
   },
 };

@@ -16,17 +16,18 @@ import { rpc } from './rpc.js';
 import type { AlmosShared, PageDesc } from './state.js';
 import { clusterPages, here, w } from './util.js';
 
-type P = Procedure<AlmosShared>;
-
-/** Locals in: `cxy`, optional `holder` (the RPC client). Returns the PPN, or -1 (ENOMEM). */
-export const ppmAllocPage: P = {
+/**
+ * Locals: `cxy`, optional `holder` (the RPC client) in; `ppn` (the RPC's result). Returns the PPN, or
+ * -1 (ENOMEM).
+ */
+export const ppmAllocPage: Procedure<AlmosShared, { cxy: number; holder?: number; ppn: number }> = {
   name: 'ppmAllocPage',
   entry: 'start',
   steps: {
     start: {
       footprint: () => [],
       run(s, f, ctx) {
-        const cxy = f.locals.cxy as number;
+        const cxy = f.locals.cxy;
         if (s.knobs.generation === 'G1' && cxy !== here(s, ctx)) {
           return rpc(cxy, 'PMEM_GET_PAGES', { cxy, holder: holderOf(f, ctx.tid) }, 'done', 'ppn');
         }
@@ -35,13 +36,13 @@ export const ppmAllocPage: P = {
     },
     alloc: {
       footprint: (s, f) => {
-        const cxy = f.locals.cxy as number;
+        const cxy = f.locals.cxy;
         const ppn = firstFreeFrame(s, cxy);
         return [...clusterPages(s, cxy).map(w), ...(ppn >= 0 ? [w(`mem.${ppn}`), w(heldPath(ppn))] : [])];
       },
       run(s, f, ctx) {
         if (s.knobs.allocFailures && ctx.choose(2, 'allocation fails') === 1) return ret(-1);
-        const ppn = firstFreeFrame(s, f.locals.cxy as number);
+        const ppn = firstFreeFrame(s, f.locals.cxy);
         if (ppn < 0) return ret(-1);
         claimFrame(s, ppn);
         hold(s, ppn, holderOf(f, ctx.tid), 'allocated');
@@ -50,22 +51,22 @@ export const ppmAllocPage: P = {
     },
     done: {
       footprint: () => [],
-      run: (_s, f) => ret(f.locals.ppn as number),
+      run: (_s, f) => ret(f.locals.ppn),
     },
   },
 };
 
 /** Locals in: `ppn`, optional `holder` (the RPC client). Frees the page in its home cluster. */
-export const ppmFreePage: P = {
+export const ppmFreePage: Procedure<AlmosShared, { ppn: number; holder?: number }> = {
   name: 'ppmFreePage',
   entry: 'start',
   steps: {
     start: {
       footprint: () => [],
       run(s, f, ctx) {
-        const home = frameHome(f.locals.ppn as number, s.framesPerCluster);
+        const home = frameHome(f.locals.ppn, s.framesPerCluster);
         if (s.knobs.generation === 'G1' && home !== here(s, ctx)) {
-          const args = { ppn: f.locals.ppn as number, holder: holderOf(f, ctx.tid) };
+          const args = { ppn: f.locals.ppn, holder: holderOf(f, ctx.tid) };
           return rpc(home, 'PMEM_RELEASE_PAGES', args, 'done');
         }
         return 'free';
@@ -73,11 +74,11 @@ export const ppmFreePage: P = {
     },
     free: {
       footprint: (s, f) => {
-        const ppn = f.locals.ppn as number;
+        const ppn = f.locals.ppn;
         return [w(`page.${ppn}`), w(heldPath(ppn)), ...panicFootprint((s.page[ppn] as PageDesc).free)];
       },
       run(s, f, ctx) {
-        const ppn = f.locals.ppn as number;
+        const ppn = f.locals.ppn;
         const page = s.page[ppn] as PageDesc;
         if (page.free) kernelPanic(s, `ppmFreePage: page ${ppn} is already free`);
         else releaseFrame(s, ppn);
@@ -89,32 +90,27 @@ export const ppmFreePage: P = {
   },
 };
 
-export const rpcPmemGetPages: P = {
+/** Locals: `cxy`, `holder` (the client thread) in; `ppn` (ppmAllocPage's result). */
+export const rpcPmemGetPages: Procedure<AlmosShared, { cxy: number; holder: number; ppn: number }> = {
   name: 'rpcPmemGetPages',
   entry: 'alloc',
   steps: {
     alloc: {
       footprint: () => [],
-      run: (_s, f) =>
-        call(
-          'ppmAllocPage',
-          { cxy: f.locals.cxy as number, holder: f.locals.holder as number },
-          'reply',
-          'ppn',
-        ),
+      run: (_s, f) => call('ppmAllocPage', { cxy: f.locals.cxy, holder: f.locals.holder }, 'reply', 'ppn'),
     },
-    reply: { footprint: () => [], run: (_s, f) => ret(f.locals.ppn as number) },
+    reply: { footprint: () => [], run: (_s, f) => ret(f.locals.ppn) },
   },
 };
 
-export const rpcPmemReleasePages: P = {
+/** Locals in: `ppn`, `holder` (the client thread). */
+export const rpcPmemReleasePages: Procedure<AlmosShared, { ppn: number; holder: number }> = {
   name: 'rpcPmemReleasePages',
   entry: 'free',
   steps: {
     free: {
       footprint: () => [],
-      run: (_s, f) =>
-        call('ppmFreePage', { ppn: f.locals.ppn as number, holder: f.locals.holder as number }, 'reply'),
+      run: (_s, f) => call('ppmFreePage', { ppn: f.locals.ppn, holder: f.locals.holder }, 'reply'),
     },
     reply: { footprint: () => [], run: () => ret() },
   },

@@ -14,34 +14,40 @@
  * one entry (a VSL holding a duplicate keeps it).
  * Ghost (ghost.ts): from the reset to the release decision the thread holds the page (`unmapped`), and
  * the page's refcount counts one PTE too many until step 3 (`refcountPending` +1).
- * Locals in: `pid`, `base`, optional `locked` (munmapProtocol detachFirst, set by removeVsegLocked,
- * which holds the G1 GPT locks around this call): G2 locks each PTE (lockPte) before reading it and
- * the reset (which clears LOCKED, as set_pte) releases it, an unmapped entry is unlocked; the detach
- * also drops the reference's "being deleted" mark. Returns null. `rpcVmmRemoveVseg` is the
- * RPC_VMM_REMOVE_VSEG handler: it runs `removeVseg` (`removeVsegLocked` if the args say `locked`) in
- * the target cluster's server thread.
+ * Locals in: `pid`, `base`. Returns null. `rpcVmmRemoveVseg` is the RPC_VMM_REMOVE_VSEG handler: it
+ * runs `removeVseg` in the target cluster's server thread.
+ * Corrected variant (not in the kernel): corrections/munmapDetachFirst.ts (G2 locks each PTE before
+ * resetting it; the detach drops the reference's "being deleted" mark).
  */
-import type { Procedure, Value } from '../../engine/types.js';
+import type { Frame, Procedure } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
-import { isMapped, type Pte } from '../../hw/pte.js';
-import { vslLocks } from './getVseg.js';
+import { isMapped } from '../../hw/pte.js';
 import { addPending, heldPath, hold, pendingPath, release } from './ghost.js';
 import type { Knobs } from './knobs.js';
 import type { AlmosShared, PageDesc, Vseg, VsegType } from './state.js';
 import { isPublic } from './state.js';
-import { copyIn, findVseg, gptPath, here, proc, ptePath, r, vslLockPath, vslPath, w } from './util.js';
-import { deletingPath, unmarkDeleting } from './vsegDeleting.js';
+import { copyIn, findVseg, here, proc, ptePath, r, vslLockPath, vslLocks, vslPath, w } from './util.js';
 
-type P = Procedure<AlmosShared>;
-type F = { locals: { [k: string]: unknown } };
+/**
+ * Locals: `pid`, `base` in; `vseg` (the local vseg holding `base`, or null), `vpn` (the scan's
+ * position), `ppn` (the page of the entry being reset), `release` (the forks test said: free it).
+ */
+export type RemoveVsegLocals = {
+  pid: number;
+  base: number;
+  vseg: Vseg | null;
+  vpn: number;
+  ppn: number;
+  release: boolean;
+};
+type P = Procedure<AlmosShared, RemoveVsegLocals>;
+type F = Frame<RemoveVsegLocals>;
 
-const pid = (f: F) => f.locals.pid as number;
-const vpn = (f: F) => f.locals.vpn as number;
-const ppn = (f: F) => f.locals.ppn as number;
-const vseg = (f: F) => f.locals.vseg as unknown as Vseg | null;
-const local = (s: AlmosShared, tid: number) => (s.thread[tid] as { cxy: number }).cxy;
+const pid = (f: F) => f.locals.pid;
+const vpn = (f: F) => f.locals.vpn;
+const ppn = (f: F) => f.locals.ppn;
+const vseg = (f: F) => f.locals.vseg;
 const pageLock = (f: F) => `page.${ppn(f)}.lock`;
-const ptesLocked = (s: AlmosShared, f: F) => f.locals.locked === true && s.knobs.generation === 'G2';
 
 export type Release = 'free' | 'keep' | 'forksTest';
 
@@ -78,29 +84,24 @@ export const removeVseg: P = {
       run: (s, f, ctx) => call(vslLocks(s)[0], { lock: vslLockPath(pid(f), here(s, ctx)) }, 'lookup'),
     },
     lookup: {
-      footprint: (s, f, tid) => [r(vslPath(pid(f), local(s, tid)))],
+      footprint: (s, f, ctx) => [r(vslPath(pid(f), here(s, ctx)))],
       run(s, f, ctx) {
-        const v = findVseg(copyIn(s, pid(f), here(s, ctx)).vsl, f.locals.base as number);
-        f.locals.vseg = v === undefined ? null : ({ ...v } as unknown as Value);
+        const v = findVseg(copyIn(s, pid(f), here(s, ctx)).vsl, f.locals.base);
+        f.locals.vseg = v === undefined ? null : { ...v };
         f.locals.vpn = v === undefined ? -1 : v.base;
         return call(vslLocks(s)[1], { lock: vslLockPath(pid(f), here(s, ctx)) }, 'getPte');
       },
     },
     getPte: {
-      footprint: (s, f, tid) => {
+      footprint: (s, f, ctx) => {
         const v = vseg(f);
-        return v !== null && vpn(f) < v.base + v.size && !ptesLocked(s, f)
-          ? [r(ptePath(pid(f), local(s, tid), vpn(f)))]
-          : [];
+        return v !== null && vpn(f) < v.base + v.size ? [r(ptePath(pid(f), here(s, ctx), vpn(f)))] : [];
       },
       run(s, f, ctx) {
         const v = vseg(f);
         if (v === null) return ret(null);
         if (vpn(f) >= v.base + v.size) {
           return call(vslLocks(s)[2], { lock: vslLockPath(pid(f), here(s, ctx)) }, 'detach');
-        }
-        if (ptesLocked(s, f)) {
-          return call('lockPte', { gpt: gptPath(pid(f), here(s, ctx)), vpn: vpn(f) }, 'gotLockedPte', 'old');
         }
         const pte = copyIn(s, pid(f), here(s, ctx)).gpt[vpn(f)];
         if (!isMapped(pte)) {
@@ -111,21 +112,9 @@ export const removeVseg: P = {
         return 'resetPte';
       },
     },
-    gotLockedPte: {
-      footprint: () => [],
-      run(s, f, ctx) {
-        const old = f.locals.old as unknown as Pte;
-        if (isMapped(old)) {
-          f.locals.ppn = old.ppn;
-          return 'resetPte';
-        }
-        f.locals.vpn = vpn(f) + 1;
-        return call('unlockPte', { gpt: gptPath(pid(f), here(s, ctx)), vpn: vpn(f) - 1 }, 'getPte');
-      },
-    },
     resetPte: {
-      footprint: (s, f, tid) => [
-        w(ptePath(pid(f), local(s, tid), vpn(f))),
+      footprint: (s, f, ctx) => [
+        w(ptePath(pid(f), here(s, ctx), vpn(f))),
         w(heldPath(ppn(f))),
         w(pendingPath(ppn(f))),
       ],
@@ -137,10 +126,10 @@ export const removeVseg: P = {
       },
     },
     decRefcount: {
-      footprint: (s, f, tid) => [
+      footprint: (s, f, ctx) => [
         w(`page.${ppn(f)}.refcount`),
         w(pendingPath(ppn(f))),
-        ...(rule(s, f, local(s, tid)) === 'keep' ? [w(heldPath(ppn(f)))] : []),
+        ...(rule(s, f, here(s, ctx)) === 'keep' ? [w(heldPath(ppn(f)))] : []),
       ],
       run(s, f, ctx) {
         (s.page[ppn(f)] as PageDesc).refcount--;
@@ -170,20 +159,16 @@ export const removeVseg: P = {
       footprint: () => [],
       run(_s, f) {
         f.locals.vpn = vpn(f) + 1;
-        return f.locals.release === true ? call('ppmFreePage', { ppn: ppn(f) }, 'getPte') : 'getPte';
+        return f.locals.release ? call('ppmFreePage', { ppn: ppn(f) }, 'getPte') : 'getPte';
       },
     },
     detach: {
-      footprint: (s, f, tid) => [
-        w(vslPath(pid(f), local(s, tid))),
-        ...(f.locals.locked === true ? [w(deletingPath(pid(f), local(s, tid)))] : []),
-      ],
+      footprint: (s, f, ctx) => [w(vslPath(pid(f), here(s, ctx)))],
       run(s, f, ctx) {
         const copy = copyIn(s, pid(f), here(s, ctx));
         const base = (vseg(f) as Vseg).base;
         const i = copy.vsl.findIndex((x) => x.base === base);
         if (i >= 0) copy.vsl.splice(i, 1);
-        if (f.locals.locked === true) unmarkDeleting(s, pid(f), here(s, ctx), base);
         return call(vslLocks(s)[3], { lock: vslLockPath(pid(f), here(s, ctx)) }, 'done');
       },
     },
@@ -198,12 +183,7 @@ export const rpcVmmRemoveVseg: P = {
   steps: {
     remove: {
       footprint: () => [],
-      run: (_s, f) =>
-        call(
-          f.locals.locked === true ? 'removeVsegLocked' : 'removeVseg',
-          { pid: pid(f), base: f.locals.base as number },
-          'reply',
-        ),
+      run: (_s, f) => call('removeVseg', { pid: pid(f), base: f.locals.base }, 'reply'),
     },
     reply: { footprint: () => [], run: () => ret(0) },
   },

@@ -13,7 +13,10 @@ import { completeRpc, dequeue, enqueue, head, newRpc } from '../../hw/rpcFifo.js
 import type { AlmosShared, Rpc, RpcKind } from './state.js';
 import { r, w } from './util.js';
 
-type P = Procedure<AlmosShared>;
+/** rpcSend. Locals: `cxy`, `kind`, `args` in; `id` (the request's descriptor). */
+type SendLocals = { cxy: number; kind: RpcKind; args: Rpc['args']; id: number };
+/** rpcServer. Locals: `cxy` in; `id` (the request being served), `result` (its handler's). */
+type ServerLocals = { cxy: number; id: number; result: Rpc['result'] };
 
 /** At most this many RPC server threads per cluster (CONFIG_RPC_THREADS_MAX). */
 export const rpcServersMax = 4;
@@ -30,13 +33,13 @@ export const rpcHandlers: { readonly [K in RpcKind]: string } = {
   CREATE_VSEG: 'rpcVmmCreateVseg',
 };
 
-export const rpcSend: P = {
+export const rpcSend: Procedure<AlmosShared, SendLocals> = {
   name: 'rpcSend',
   entry: 'send',
   steps: {
     send: {
       footprint: (s, f) => {
-        const cxy = f.locals.cxy as number;
+        const cxy = f.locals.cxy;
         const grow = needsServer(s, cxy)
           ? [w(`rpcServers.${cxy}`), w(`thread.${s.thread.length}`), w('@spawn')]
           : [];
@@ -50,9 +53,9 @@ export const rpcSend: P = {
       },
       run(s, f, ctx) {
         const id = s.ghost.nextRpc++;
-        const rpc: Rpc = newRpc(id, f.locals.kind as RpcKind, ctx.tid, f.locals.args as Rpc['args']);
+        const rpc: Rpc = newRpc(id, f.locals.kind, ctx.tid, f.locals.args);
         s.rpcs[id] = rpc;
-        const cxy = f.locals.cxy as number;
+        const cxy = f.locals.cxy;
         const grow = needsServer(s, cxy);
         enqueue(s.rpc[cxy] as number[], id);
         if (grow) {
@@ -69,7 +72,7 @@ export const rpcSend: P = {
     receive: {
       footprint: (_s, f) => [w(`rpcs.${f.locals.id}`)],
       run(s, f, ctx) {
-        const rpc = s.rpcs[f.locals.id as number] as Rpc;
+        const rpc = s.rpcs[f.locals.id] as Rpc;
         if (!rpc.done) ctx.fail(`rpcSend: woken before RPC #${rpc.id} completed`);
         delete s.rpcs[rpc.id];
         return ret(rpc.result as Value);
@@ -79,22 +82,22 @@ export const rpcSend: P = {
 };
 
 /** The RPC server thread of cluster `cxy` (local): a daemon looping on its FIFO. */
-export const rpcServer: P = {
+export const rpcServer: Procedure<AlmosShared, ServerLocals> = {
   name: 'rpcServer',
   entry: 'take',
   steps: {
     take: {
       footprint: (s, f) => {
-        const first = head(s.rpc[f.locals.cxy as number] as number[]);
+        const first = head(s.rpc[f.locals.cxy] as number[]);
         return [
           w(`rpc.${f.locals.cxy}`),
           w(`rpcIdle.${f.locals.cxy}`),
           ...(first === undefined ? [] : [r(`rpcs.${first}`)]),
         ];
       },
-      guard: (s, f) => (s.rpc[f.locals.cxy as number] as number[]).length > 0,
+      guard: (s, f) => (s.rpc[f.locals.cxy] as number[]).length > 0,
       run(s, f) {
-        const cxy = f.locals.cxy as number;
+        const cxy = f.locals.cxy;
         const id = dequeue(s.rpc[cxy] as number[]) as number;
         s.rpcIdle[cxy] = (s.rpcIdle[cxy] as number) - 1;
         const rpc = s.rpcs[id] as Rpc;
@@ -106,12 +109,12 @@ export const rpcServer: P = {
       footprint: (s, f) => [
         w(`rpcs.${f.locals.id}`),
         w(`rpcIdle.${f.locals.cxy}`),
-        w(`@t${(s.rpcs[f.locals.id as number] as Rpc).client}`),
+        w(`@t${(s.rpcs[f.locals.id] as Rpc).client}`),
       ],
       run(s, f, ctx) {
-        const rpc = s.rpcs[f.locals.id as number] as Rpc;
-        s.rpcIdle[f.locals.cxy as number] = (s.rpcIdle[f.locals.cxy as number] as number) + 1;
-        completeRpc(rpc, (f.locals.result ?? null) as Rpc['result']);
+        const rpc = s.rpcs[f.locals.id] as Rpc;
+        s.rpcIdle[f.locals.cxy] = (s.rpcIdle[f.locals.cxy] as number) + 1;
+        completeRpc(rpc, f.locals.result ?? null);
         ctx.wake(asThreadId(rpc.client));
         return 'take';
       },

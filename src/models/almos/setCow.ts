@@ -11,50 +11,37 @@
  * `setCowTakesPteLock`: lock_pte first, then the change is a set_pte (releases the lock); an unmapped
  * entry is unlocked unchanged.
  *
- * Corrected variant G2 `setCowLocksRefPte` (not in the kernel; test/almos/forkCorrected.test.ts): the
- * walk is vseg by vseg, then vpn by vpn (`setCowByVpn`): the reference PTE lock of the vpn serializes it
- * against the faults and COWs of that vpn in every cluster. (G1: `forkHoldsGptLock`, fork.ts.)
+ * Corrected variant (G2, not in the kernel): corrections/setCowLocksRefPte.ts (the walk goes vpn by
+ * vpn under the reference PTE lock).
  */
-import type { Procedure } from '../../engine/types.js';
+import type { Frame, Procedure } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
 import { isMapped, PTE, type Pte } from '../../hw/pte.js';
+import { COW_TYPES, setCowAttr } from './gpt.js';
 import type { AlmosShared, VsegType } from './state.js';
 import { gptPath, proc, ptePath, r, vslPath, w } from './util.js';
 
-type P = Procedure<AlmosShared>;
-type F = { locals: { [k: string]: unknown } };
+/** setCow. Locals: `pid` in; `ci`, `vi` (the next copy and vseg of the walk, by index; absent = 0). */
+export type SetCowLocals = { pid: number; ci?: number; vi?: number };
+/** halGptSetCow. Locals: `pid`, `cxy`, `base`, `size`, `vpn` in; `old` (lock_pte's value, G2). */
+type RangeLocals = { pid: number; cxy: number; base: number; size: number; vpn: number; old: Pte };
+type F = Frame<RangeLocals>;
 
-const num = (f: F, k: string) => f.locals[k] as number;
-const COW_TYPES: readonly VsegType[] = ['DATA', 'ANON', 'REMOTE'];
-/** COW set, WRITABLE cleared; every other bit (LOCKED included) kept. */
-export const setCowAttr = (attr: number) => (attr | PTE.COW) & ~PTE.WRITABLE;
-const byVpn = (s: AlmosShared) => s.knobs.generation === 'G2' && s.knobs.setCowLocksRefPte;
-
-export const setCow: P = {
+export const setCow: Procedure<AlmosShared, SetCowLocals> = {
   name: 'setCow',
   entry: 'nextRange',
   steps: {
-    /**
-     * XLIST_FOREACH on the copies, then on the reference vsegs: the next (copy, vseg) pair. With
-     * `setCowLocksRefPte` (G2): only the reference vsegs, each handed whole to `setCowByVpn`.
-     */
+    /** XLIST_FOREACH on the copies, then on the reference vsegs: the next (copy, vseg) pair. */
     nextRange: {
       footprint: (s, f) => [
-        r(`proc.${num(f, 'pid')}.copies`),
-        r(vslPath(num(f, 'pid'), proc(s, num(f, 'pid')).ref)),
+        r(`proc.${f.locals.pid}.copies`),
+        r(vslPath(f.locals.pid, proc(s, f.locals.pid).ref)),
       ],
       run(s, f) {
-        const p = proc(s, num(f, 'pid'));
+        const p = proc(s, f.locals.pid);
         const vsl = p.copy[p.ref]?.vsl ?? [];
-        let ci = (f.locals.ci as number | undefined) ?? 0;
-        let vi = (f.locals.vi as number | undefined) ?? 0;
-        if (byVpn(s)) {
-          while (vi < vsl.length && !COW_TYPES.includes(vsl[vi]?.type as VsegType)) vi++;
-          const v = vsl[vi];
-          if (v === undefined) return ret();
-          f.locals.vi = vi + 1;
-          return call('setCowByVpn', { pid: p.pid, base: v.base, size: v.size, vpn: v.base }, 'nextRange');
-        }
+        let ci = f.locals.ci ?? 0;
+        let vi = f.locals.vi ?? 0;
         for (; ci < p.copies.length; ci++, vi = 0) {
           while (vi < vsl.length && !COW_TYPES.includes(vsl[vi]?.type as VsegType)) vi++;
           const v = vsl[vi];
@@ -74,21 +61,21 @@ export const setCow: P = {
   },
 };
 
-export const rpcVmmSetCow: P = {
+export const rpcVmmSetCow: Procedure<AlmosShared, SetCowLocals> = {
   name: 'rpcVmmSetCow',
   entry: 'setCow',
   steps: {
-    setCow: { footprint: () => [], run: (_s, f) => call('setCow', { pid: num(f, 'pid') }, 'reply') },
+    setCow: { footprint: () => [], run: (_s, f) => call('setCow', { pid: f.locals.pid }, 'reply') },
     reply: { footprint: () => [], run: () => ret() },
   },
 };
 
-const ended = (f: F) => num(f, 'vpn') >= num(f, 'base') + num(f, 'size');
-const gpt = (f: F) => gptPath(num(f, 'pid'), num(f, 'cxy'));
-const pte = (f: F) => ptePath(num(f, 'pid'), num(f, 'cxy'), num(f, 'vpn'));
+const ended = (f: F) => f.locals.vpn >= f.locals.base + f.locals.size;
+const gpt = (f: F) => gptPath(f.locals.pid, f.locals.cxy);
+const pte = (f: F) => ptePath(f.locals.pid, f.locals.cxy, f.locals.vpn);
 const withPteLock = (s: AlmosShared) => s.knobs.generation === 'G2' && s.knobs.setCowTakesPteLock;
 
-export const halGptSetCow: P = {
+export const halGptSetCow: Procedure<AlmosShared, RangeLocals> = {
   name: 'halGptSetCow',
   entry: 'next',
   steps: {
@@ -97,9 +84,9 @@ export const halGptSetCow: P = {
       footprint: (s, f) => (ended(f) || withPteLock(s) ? [] : [w(pte(f))]),
       run(s, f) {
         if (ended(f)) return ret();
-        const vpn = num(f, 'vpn');
+        const vpn = f.locals.vpn;
         if (withPteLock(s)) return call('lockPte', { gpt: gpt(f), vpn }, 'setLocked', 'old');
-        const g = proc(s, num(f, 'pid')).copy[num(f, 'cxy')]?.gpt;
+        const g = proc(s, f.locals.pid).copy[f.locals.cxy]?.gpt;
         const old = g?.[vpn];
         if (g && isMapped(old)) g[vpn] = { attr: setCowAttr(old.attr), ppn: old.ppn };
         f.locals.vpn = vpn + 1;
@@ -110,11 +97,11 @@ export const halGptSetCow: P = {
     setLocked: {
       footprint: (_s, f) => [w(pte(f))],
       run(s, f) {
-        const vpn = num(f, 'vpn');
-        const old = f.locals.old as unknown as Pte;
+        const vpn = f.locals.vpn;
+        const old = f.locals.old;
         f.locals.vpn = vpn + 1;
         if (!isMapped(old)) return call('unlockPte', { gpt: gpt(f), vpn }, 'next');
-        const g = proc(s, num(f, 'pid')).copy[num(f, 'cxy')]?.gpt;
+        const g = proc(s, f.locals.pid).copy[f.locals.cxy]?.gpt;
         if (g) g[vpn] = { attr: setCowAttr(old.attr) & ~PTE.LOCKED, ppn: old.ppn };
         return 'next';
       },

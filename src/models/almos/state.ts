@@ -18,7 +18,8 @@ export const isPublic = (t: VsegType): boolean => t !== 'CODE' && t !== 'STACK';
 export const isAnonymous = (t: VsegType): boolean =>
   t === 'DATA' || t === 'ANON' || t === 'REMOTE' || t === 'STACK';
 
-export interface Vseg {
+/** A type alias, not an interface: plain data, so a vseg is a `Value` (a frame local, a result). */
+export type Vseg = {
   type: VsegType;
   /** First virtual page and number of pages. */
   base: number;
@@ -29,7 +30,7 @@ export interface Vseg {
   executable: boolean;
   /** FILE and CODE: index in `files` (the mapper); -1 otherwise. */
   file: number;
-}
+};
 
 /** remote_rwlock: readers (ghost identities; the kernel keeps a count), writer or -1, FIFO queues. */
 export interface RwLock {

@@ -12,7 +12,7 @@
  * during the operation was `mapped` all along, since an unmapping region never becomes `mapped`).
  */
 import * as spec from '../../../spec/memory.js';
-import type { Locals, Procedure } from '../../engine/types.js';
+import type { Frame, Procedure } from '../../engine/types.js';
 import { call, ret } from '../../engine/types.js';
 import { readWord, writeWord } from '../../hw/memory.js';
 import { splitVa, translate } from '../../hw/mmu.js';
@@ -23,27 +23,40 @@ import type { Op } from './scenario.js';
 import type { AlmosShared } from './state.js';
 import { copyIn, here, me, proc, ptePath, r, w } from './util.js';
 
-type P = Procedure<AlmosShared>;
-
 export type ExceptionResult = 'NON_FATAL' | 'USER_ERROR' | 'ENOMEM' | 'KERNEL_PANIC';
 
-export const userMain: P = {
+/**
+ * userMain. Locals: `ops`, `i` (the next op) in; `status` (mmuAccess's), `killed` (the thread was
+ * killed), and the results of the calls, kept for traces: `forkResult`, `mmapResult`, `munmapResult`.
+ */
+type MainLocals = {
+  ops: Op[];
+  i: number;
+  status: number;
+  killed?: boolean;
+  forkResult: number;
+  mmapResult: number;
+  munmapResult: number;
+};
+/** mmuAccess. Locals: `va`, `write`, `value` in; `result` (the handler's). */
+type AccessLocals = { va: number; write: boolean; value: number; result: ExceptionResult };
+
+export const userMain: Procedure<AlmosShared, MainLocals> = {
   name: 'userMain',
   entry: 'next',
   steps: {
     next: {
       progress: true, // the previous operation completed: progress for livelock detection
-      footprint: (s, _f, tid) => [
-        r(`proc.${(s.thread[tid] as { pid: number }).pid}.alive`),
-        w(`thread.${tid}.inOp`),
-        s.ghost.mapDoneInOp.includes(tid) ? w('ghost.mapDoneInOp') : r('ghost.mapDoneInOp'),
+      footprint: (s, _f, ctx) => [
+        r(`proc.${me(s, ctx).pid}.alive`),
+        w(`thread.${ctx.tid}.inOp`),
+        s.ghost.mapDoneInOp.includes(ctx.tid) ? w('ghost.mapDoneInOp') : r('ghost.mapDoneInOp'),
       ],
       run(s, f, ctx) {
         if (s.ghost.mapDoneInOp.includes(ctx.tid))
           s.ghost.mapDoneInOp = s.ghost.mapDoneInOp.filter((t) => t !== ctx.tid);
         const pid = me(s, ctx).pid;
-        const ops = f.locals.ops as unknown as Op[];
-        const i = f.locals.i as number;
+        const { ops, i } = f.locals;
         // inOp: the operation boundary that sysExit's process_sigaction(BLOCK) waits for (exit.ts).
         if (!proc(s, pid).alive || f.locals.killed === true || i >= ops.length) {
           if (me(s, ctx).inOp === true) me(s, ctx).inOp = false;
@@ -58,12 +71,7 @@ export const userMain: P = {
           case 'store':
             return call('mmuAccess', { va: op.va, write: true, value: op.value }, 'afterAccess', 'status');
           case 'fork':
-            return call(
-              'processMakeFork',
-              { cxy: op.cxy, ops: op.ops as unknown as Locals[] },
-              'next',
-              'forkResult',
-            );
+            return call('processMakeFork', { cxy: op.cxy, ops: op.ops }, 'next', 'forkResult');
           case 'exit':
             return call('sysExit', {}, 'next');
           case 'mmap':
@@ -89,23 +97,22 @@ function walk(s: AlmosShared, pid: number, cxy: number, vpn: number): Pte | unde
 }
 
 /** Locals in: `va`, `write`, `value`. Returns 0, or -1 when the thread was killed. */
-export const mmuAccess: P = {
+export const mmuAccess: Procedure<AlmosShared, AccessLocals> = {
   name: 'mmuAccess',
   entry: 'translate',
   steps: {
     translate: {
-      footprint: (s, f, tid) => {
-        const t = s.thread[tid] as { pid: number; cxy: number };
-        const { vpn } = splitVa(f.locals.va as number, s.wordsPerPage);
+      footprint: (s, f, ctx) => {
+        const t = me(s, ctx);
+        const { vpn } = splitVa(f.locals.va, s.wordsPerPage);
         const pte = walk(s, t.pid, t.cxy, vpn);
-        const mem = isMapped(pte) ? [{ obj: `mem.${pte.ppn}`, write: f.locals.write === true }] : [];
+        const mem = isMapped(pte) ? [{ obj: `mem.${pte.ppn}`, write: f.locals.write }] : [];
         return [r(ptePath(t.pid, t.cxy, vpn)), ...mem, ...accessFootprint(s, t.pid)];
       },
       run(s, f, ctx) {
         const { pid } = me(s, ctx);
         const cxy = here(s, ctx);
-        const va = f.locals.va as number;
-        const write = f.locals.write === true;
+        const { va, write } = f.locals;
         const { vpn, offset } = splitVa(va, s.wordsPerPage);
         const tr = translate(walk(s, pid, cxy, vpn), write);
         if (tr.kind === 'fault') {
@@ -116,8 +123,8 @@ export const mmuAccess: P = {
           return 'afterException';
         }
         if (write) {
-          writeWord(s, tr.ppn, offset, f.locals.value as number);
-          checkAccess(s, pid, va, true, f.locals.value as number, { kind: 'stored' });
+          writeWord(s, tr.ppn, offset, f.locals.value);
+          checkAccess(s, pid, va, true, f.locals.value, { kind: 'stored' });
         } else {
           checkAccess(s, pid, va, false, 0, { kind: 'value', value: readWord(s, tr.ppn, offset) });
         }
@@ -125,13 +132,13 @@ export const mmuAccess: P = {
       },
     },
     afterException: {
-      footprint: (s, _f, tid) => [
-        ...accessFootprint(s, (s.thread[tid] as { pid: number }).pid),
+      footprint: (s, _f, ctx) => [
+        ...accessFootprint(s, me(s, ctx).pid),
         w('ghost.panic'),
         r('ghost.mapDoneInOp'),
       ],
       run(s, f, ctx) {
-        const result = f.locals.result as ExceptionResult;
+        const result = f.locals.result;
         if (result === 'NON_FATAL') return 'translate';
         const { pid } = me(s, ctx);
         if (result === 'KERNEL_PANIC') {
@@ -143,7 +150,7 @@ export const mmuAccess: P = {
         }
         if (result === 'USER_ERROR') {
           checkLegalUserError(s, f, ctx.tid, pid);
-          checkAccess(s, pid, f.locals.va as number, f.locals.write === true, f.locals.value as number, {
+          checkAccess(s, pid, f.locals.va, f.locals.write, f.locals.value, {
             kind: 'fault',
             why: 'USER_ERROR',
           });
@@ -155,15 +162,9 @@ export const mmuAccess: P = {
 };
 
 /** noKernelPanic, second half: a USER_ERROR on an access legal throughout the operation (header). */
-function checkLegalUserError(
-  s: AlmosShared,
-  f: { locals: { [k: string]: unknown } },
-  tid: number,
-  pid: number,
-) {
+function checkLegalUserError(s: AlmosShared, f: Frame<AccessLocals>, tid: number, pid: number) {
   if (s.ghost.mapDoneInOp.includes(tid)) return;
-  const va = f.locals.va as number;
-  const write = f.locals.write === true;
+  const { va, write } = f.locals;
   const { vpn, offset } = splitVa(va, s.wordsPerPage);
   if (spec.expect(s.ghost.spec, pid, vpn, offset, write).kind !== 'value') return;
   const what = write ? `store ${f.locals.value} to` : 'load from';

@@ -1,10 +1,11 @@
 /**
  * Small helpers shared by the ALMOS procedures: path resolution for lock objects, the running
- * thread's cluster and process, copy lookup, footprint builders, vseg lookup.
+ * thread's cluster and process, copy lookup, footprint builders, vseg lookup, page placement and
+ * the file mapper's pages, the VSL lock procedures of the generation.
  */
-import type { Access, StepCtx } from '../../engine/types.js';
+import type { Access, ReadCtx } from '../../engine/types.js';
 import { clusterFramePaths } from '../../hw/memory.js';
-import type { AlmosShared, Copy, Process, ThreadDesc, Vseg } from './state.js';
+import type { AlmosShared, Copy, FileMapper, Process, ThreadDesc, Vseg } from './state.js';
 
 /** The object at a dotted path of the shared state (locks are named by their path). */
 export function at<T>(s: AlmosShared, path: string): T {
@@ -14,9 +15,10 @@ export function at<T>(s: AlmosShared, path: string): T {
   return o as T;
 }
 
-export const me = (s: AlmosShared, ctx: StepCtx): ThreadDesc => s.thread[ctx.tid] as ThreadDesc;
+/** The descriptor of the running thread (in a step, its guard or its footprint). */
+export const me = (s: AlmosShared, ctx: ReadCtx): ThreadDesc => s.thread[ctx.tid] as ThreadDesc;
 /** `local_cxy`: the cluster the running thread executes in. */
-export const here = (s: AlmosShared, ctx: StepCtx): number => me(s, ctx).cxy;
+export const here = (s: AlmosShared, ctx: ReadCtx): number => me(s, ctx).cxy;
 export const proc = (s: AlmosShared, pid: number): Process => s.proc[pid] as Process;
 
 export function copyIn(s: AlmosShared, pid: number, cxy: number): Copy {
@@ -60,3 +62,19 @@ export function placement(s: AlmosShared, vseg: Vseg, vpn: number, local: number
 
 /** Paths of every page descriptor of cluster `cxy` (what the allocator scans). */
 export const clusterPages = (s: AlmosShared, cxy: number): string[] => clusterFramePaths(s, cxy);
+
+/** The page a FILE vseg maps at `v` (no allocation); CODE pages are copied from it. */
+export const mapperPage = (s: AlmosShared, vs: Vseg, v: number): number =>
+  (s.files[vs.file] as FileMapper).pages[v - vs.base] as number;
+
+/** VSL lock procedures of the generation: [read acquire, read release, write acquire, write release]. */
+export function vslLocks(s: AlmosShared): [string, string, string, string] {
+  return s.knobs.generation === 'G1'
+    ? ['remoteRwlockRdAcquire', 'remoteRwlockRdRelease', 'remoteRwlockWrAcquire', 'remoteRwlockWrRelease']
+    : [
+        'remoteQueuelockAcquire',
+        'remoteQueuelockRelease',
+        'remoteQueuelockAcquire',
+        'remoteQueuelockRelease',
+      ];
+}

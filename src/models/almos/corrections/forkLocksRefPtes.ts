@@ -1,5 +1,5 @@
 /**
- * Corrected fork, G2, knob `forkLocksRefPtes` (not in the kernel; docs/findings.md F4, F5): the G2
+ * Correction, knob `forkLocksRefPtes`, G2 only (not in the kernel; docs/findings.md F4, F5): the G2
  * counterpart of G1's `forkHoldsGptLock`. Trunk has no GPT-wide lock, so before process_make_fork the
  * forking thread lock_pte's every reference entry of the parent's DATA/ANON/REMOTE vsegs (in vpn order:
  * two forking threads cannot deadlock), and unlocks them after the child is registered. Every page
@@ -14,36 +14,67 @@
  * when the child's cluster is remote: waiters spin for the whole fork (the model's PTE locks are not
  * busylocks, so lockDiscipline does not object; a kernel would rather sleep on such a wait).
  *
- * `forkLockRefPtes`: locals in `pid`; returns the locked vpns. `forkUnlockRefPtes`: locals in `pid`,
- * `vpns` (that list).
+ * processMakeFork: locals as documented, and `refPtes` (the locked vpns, so allocChild goes on with
+ * step 1). `forkLockRefPtes`: locals in `pid`; returns the locked vpns. `forkUnlockRefPtes`: locals in
+ * `pid`, `vpns` (that list).
  */
-import type { Procedure } from '../../../engine/types.js';
+import type { Frame, Procedure } from '../../../engine/types.js';
 import { call, ret } from '../../../engine/types.js';
-import type { AlmosShared, VsegType } from '../state.js';
-import { gptPath, proc, r, vslPath } from '../util.js';
+import type { MakeForkLocals } from '../fork.js';
+import { COW_TYPES } from '../gpt.js';
+import type { AlmosShared } from '../state.js';
+import { gptPath, me, proc, r, vslPath } from '../util.js';
+import { type Correction, stepOf } from './correction.js';
 
-type P = Procedure<AlmosShared>;
-type F = { locals: { [k: string]: unknown } };
+type Locals = MakeForkLocals & { refPtes?: number[] };
+/** Locals: `pid` in (the parent), `vpns` (the reference entries locked), `i` (the walk, absent = 0). */
+type RefPtesLocals = { pid: number; vpns: number[]; i?: number };
+type F = Frame<RefPtesLocals>;
 
-const COW_TYPES: readonly VsegType[] = ['DATA', 'ANON', 'REMOTE'];
-const pid = (f: F) => f.locals.pid as number;
-const vpns = (f: F) => f.locals.vpns as number[];
-const index = (f: F) => (f.locals.i as number | undefined) ?? 0;
-const refGpt = (s: AlmosShared, f: F) => gptPath(pid(f), proc(s, pid(f)).ref);
+const index = (f: F) => f.locals.i ?? 0;
+const refGpt = (s: AlmosShared, f: F) => gptPath(f.locals.pid, proc(s, f.locals.pid).ref);
 
-/** G2 with the knob: processMakeFork locks the parent's reference entries around the fork. */
-export const forkLocksRefPtes = (s: AlmosShared): boolean =>
-  s.knobs.generation === 'G2' && s.knobs.forkLocksRefPtes;
+function lockingRefPtes(base: Procedure<AlmosShared, MakeForkLocals>): Procedure<AlmosShared, Locals> {
+  const allocChild = stepOf(base, 'allocChild');
+  const startChild = stepOf(base, 'startChild');
+  return {
+    ...base,
+    steps: {
+      ...base.steps,
+      /** First lock the parent's reference entries, then step 1 as documented. */
+      allocChild: {
+        ...allocChild,
+        run(s, f, ctx) {
+          if (f.locals.refPtes !== undefined) return allocChild.run(s, f, ctx);
+          return call('forkLockRefPtes', { pid: me(s, ctx).pid }, 'allocChild', 'refPtes');
+        },
+      },
+      /** Start the child as documented, then unlock the entries before returning the PID. */
+      startChild: {
+        ...startChild,
+        run(s, f, ctx) {
+          startChild.run(s, f, ctx);
+          const vpns = f.locals.refPtes ?? [];
+          return call('forkUnlockRefPtes', { pid: me(s, ctx).pid, vpns }, 'done');
+        },
+      },
+      done: { footprint: () => [], run: (_s, f) => ret(f.locals.child) },
+    },
+  };
+}
 
-export const forkLockRefPtes: P = {
+export const forkLockRefPtes: Procedure<AlmosShared, RefPtesLocals> = {
   name: 'forkLockRefPtes',
   entry: 'list',
   steps: {
     /** The vpns of the DATA/ANON/REMOTE vsegs of the reference VSL, ascending (one read). */
     list: {
-      footprint: (s, f) => [r(`proc.${pid(f)}.ref`), r(vslPath(pid(f), proc(s, pid(f)).ref))],
+      footprint: (s, f) => [
+        r(`proc.${f.locals.pid}.ref`),
+        r(vslPath(f.locals.pid, proc(s, f.locals.pid).ref)),
+      ],
       run(s, f) {
-        const p = proc(s, pid(f));
+        const p = proc(s, f.locals.pid);
         const list: number[] = [];
         for (const v of p.copy[p.ref]?.vsl ?? []) {
           if (!COW_TYPES.includes(v.type)) continue;
@@ -54,29 +85,35 @@ export const forkLockRefPtes: P = {
       },
     },
     lock: {
-      footprint: (_s, f) => [r(`proc.${pid(f)}.ref`)],
+      footprint: (_s, f) => [r(`proc.${f.locals.pid}.ref`)],
       run(s, f) {
         const i = index(f);
-        if (i >= vpns(f).length) return ret(vpns(f));
+        if (i >= f.locals.vpns.length) return ret(f.locals.vpns);
         f.locals.i = i + 1;
-        return call('lockPte', { gpt: refGpt(s, f), vpn: vpns(f)[i] as number }, 'lock');
+        return call('lockPte', { gpt: refGpt(s, f), vpn: f.locals.vpns[i] as number }, 'lock');
       },
     },
   },
 };
 
-export const forkUnlockRefPtes: P = {
+export const forkUnlockRefPtes: Procedure<AlmosShared, RefPtesLocals> = {
   name: 'forkUnlockRefPtes',
   entry: 'unlock',
   steps: {
     unlock: {
-      footprint: (_s, f) => [r(`proc.${pid(f)}.ref`)],
+      footprint: (_s, f) => [r(`proc.${f.locals.pid}.ref`)],
       run(s, f) {
         const i = index(f);
-        if (i >= vpns(f).length) return ret();
+        if (i >= f.locals.vpns.length) return ret();
         f.locals.i = i + 1;
-        return call('unlockPte', { gpt: refGpt(s, f), vpn: vpns(f)[i] as number }, 'unlock');
+        return call('unlockPte', { gpt: refGpt(s, f), vpn: f.locals.vpns[i] as number }, 'unlock');
       },
     },
   },
+};
+
+export const forkLocksRefPtes: Correction = {
+  selected: (k) => k.generation === 'G2' && k.forkLocksRefPtes,
+  procedures: { processMakeFork: lockingRefPtes },
+  adds: [forkLockRefPtes, forkUnlockRefPtes],
 };

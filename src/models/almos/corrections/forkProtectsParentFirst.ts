@@ -1,19 +1,20 @@
 /**
- * Corrected fork, knob `forkProtectsParentFirst` (not in the kernel; docs/findings.md F4, F5): each
+ * Correction, knob `forkProtectsParentFirst` (not in the kernel; docs/findings.md F4, F5): each
  * parent entry is write-protected in every copy BEFORE the child's entry shares its page, as Linux's
  * copy_page_range write-protects the parent PTE as it copies it. The documented forkCopyRange writes the
  * child's COW entry first and leaves the parent writable until setCow: between the two, a parent thread
  * stores into a page the child already maps (noWritableSharing) and the child sees two instants of the
- * parent's memory mixed (refinement). With the knob, forkCopy and threadUserFork copy with
- * `forkCopyRangeProtected`, and the setCow pass (fork step 4, threadUserFork's `halGptSetCow`) is gone:
- * nothing is left to mark.
+ * parent's memory mixed (refinement). Corrected, forkCopy and threadUserFork copy with
+ * `forkCopyRangeProtected`, and the setCow pass (rpcProcessMakeFork's step 4, threadUserFork's
+ * `halGptSetCow`) is gone: nothing is left to mark.
  *
  * `forkCopyRangeProtected`: locals in as forkCopyRange (`srcPid`, `srcCxy`, `dstPid`, `dstCxy`, `base`,
- * `size`, `type`, `vpn` = `base`). Per vpn: read the source entry; if mapped and not FILE, one remote
- * read-modify-write per copy of the parent that holds it (a public vseg: every copy of the owner's list,
- * in list order; STACK: the source copy), COW set and WRITABLE cleared (LOCKED kept); then forkCopyRange's
- * own steps: the child's entry, `forks += 1`, `refcount += 1` under the page busylock. FILE entries are
- * copied as documented (a shared mapping).
+ * `size`, `type`, `vpn` = `base`); `ci` (the next copy to protect), `li` (the stack lock walk).
+ * Per vpn: read the source entry; if mapped and not FILE, one remote read-modify-write per copy of the
+ * parent that holds it (a public vseg: every copy of the owner's list, in list order; STACK: the source
+ * copy), COW set and WRITABLE cleared (LOCKED kept); then forkCopyRange's own steps: the child's entry,
+ * `forks += 1`, `refcount += 1` under the page busylock. FILE entries are copied as documented (a
+ * shared mapping).
  *
  * The copy needs the parent's faults and COWs excluded from the first protection to the end of the fork
  * (a COW between a protection and `forks += 1` would read forks == 0 and make the page writable in place;
@@ -26,19 +27,20 @@
 import type { Procedure, Step } from '../../../engine/types.js';
 import { call, ret } from '../../../engine/types.js';
 import { isMapped } from '../../../hw/pte.js';
-import { forkCopyRange } from '../forkCopy.js';
-import { setCowAttr } from '../setCow.js';
+import { forkCopyRange, type RangeLocals } from '../forkCopy.js';
+import { setCowAttr } from '../gpt.js';
 import type { AlmosShared } from '../state.js';
 import { gptLockPath, gptPath, proc, ptePath, r, w } from '../util.js';
+import { type Correction, callingInstead, stepOf } from './correction.js';
 
+type Locals = RangeLocals & { ci: number; li: number };
+type F = { locals: Locals };
 type P = Procedure<AlmosShared>;
-type F = { locals: { [k: string]: unknown } };
 
-const num = (f: F, k: string) => f.locals[k] as number;
-const srcPid = (f: F) => num(f, 'srcPid');
-const srcCxy = (f: F) => num(f, 'srcCxy');
-const vpn = (f: F) => num(f, 'vpn');
-const end = (f: F) => num(f, 'base') + num(f, 'size');
+const srcPid = (f: F) => f.locals.srcPid;
+const srcCxy = (f: F) => f.locals.srcCxy;
+const vpn = (f: F) => f.locals.vpn;
+const end = (f: F) => f.locals.base + f.locals.size;
 const isStack = (f: F) => f.locals.type === 'STACK';
 const g2 = (s: AlmosShared) => s.knobs.generation === 'G2';
 
@@ -46,14 +48,14 @@ const g2 = (s: AlmosShared) => s.knobs.generation === 'G2';
 const holders = (s: AlmosShared, f: F): readonly number[] =>
   isStack(f) ? [srcCxy(f)] : proc(s, srcPid(f)).copies;
 
-/** G1: the STACK's GPT copy must be write-locked here (gpt(R) is held by the forking thread). */
+/** G1: the STACK's GPT copy must be write-locked here (unless gpt(R), held by the forking thread). */
 const locksStackGpt = (s: AlmosShared, f: F) =>
   isStack(f) && !g2(s) && !(srcCxy(f) === proc(s, srcPid(f)).ref && s.knobs.forkHoldsGptLock);
 
 /** A step of the documented forkCopyRange, reused as is. */
-const documented = (label: string) => forkCopyRange.steps[label] as Step<AlmosShared>;
+const documented = (label: string): Step<AlmosShared, Locals> => stepOf(forkCopyRange, label);
 
-export const forkCopyRangeProtected: P = {
+export const forkCopyRangeProtected: Procedure<AlmosShared, Locals> = {
   name: 'forkCopyRangeProtected',
   entry: 'exclude',
   steps: {
@@ -63,7 +65,7 @@ export const forkCopyRangeProtected: P = {
       run(s, f) {
         if (locksStackGpt(s, f))
           return call('remoteRwlockWrAcquire', { lock: gptLockPath(srcPid(f), srcCxy(f)) }, 'readPte');
-        f.locals.li = num(f, 'base');
+        f.locals.li = f.locals.base;
         return isStack(f) && g2(s) ? 'lockStack' : 'readPte';
       },
     },
@@ -71,7 +73,7 @@ export const forkCopyRangeProtected: P = {
     lockStack: {
       footprint: () => [],
       run(_s, f) {
-        const li = num(f, 'li');
+        const li = f.locals.li;
         if (li >= end(f)) return 'readPte';
         f.locals.li = li + 1;
         return call('lockPte', { gpt: gptPath(srcPid(f), srcCxy(f)), vpn: li }, 'lockStack');
@@ -79,8 +81,8 @@ export const forkCopyRangeProtected: P = {
     },
     /** The loop head (forkCopyRange's read); a mapped non-FILE entry is protected before it is shared. */
     readPte: {
-      footprint: (s, f, tid) =>
-        vpn(f) >= end(f) ? [] : (documented('readPte').footprint?.(s, f, tid) ?? []),
+      footprint: (s, f, ctx) =>
+        vpn(f) >= end(f) ? [] : (documented('readPte').footprint?.(s, f, ctx) ?? []),
       run(s, f, ctx) {
         if (vpn(f) >= end(f)) return 'release';
         const next = documented('readPte').run(s, f, ctx);
@@ -92,13 +94,13 @@ export const forkCopyRangeProtected: P = {
     /** One remote read-modify-write of the entry in the next copy holding it: COW set, WRITABLE cleared. */
     protect: {
       footprint: (s, f) => {
-        const cxy = holders(s, f)[num(f, 'ci')];
+        const cxy = holders(s, f)[f.locals.ci];
         const reads = [r(`proc.${srcPid(f)}.copies`)];
         return cxy === undefined ? reads : [...reads, w(ptePath(srcPid(f), cxy, vpn(f)))];
       },
       run(s, f) {
         const list = holders(s, f);
-        const ci = num(f, 'ci');
+        const ci = f.locals.ci;
         const cxy = list[ci];
         const gpt = cxy === undefined ? undefined : proc(s, srcPid(f)).copy[cxy]?.gpt;
         const pte = gpt?.[vpn(f)];
@@ -115,14 +117,14 @@ export const forkCopyRangeProtected: P = {
       run(s, f) {
         if (locksStackGpt(s, f))
           return call('remoteRwlockWrRelease', { lock: gptLockPath(srcPid(f), srcCxy(f)) }, 'done');
-        f.locals.li = num(f, 'base');
+        f.locals.li = f.locals.base;
         return isStack(f) && g2(s) ? 'unlockStack' : ret();
       },
     },
     unlockStack: {
       footprint: () => [],
       run(_s, f) {
-        const li = num(f, 'li');
+        const li = f.locals.li;
         if (li >= end(f)) return ret();
         f.locals.li = li + 1;
         return call('unlockPte', { gpt: gptPath(srcPid(f), srcCxy(f)), vpn: li }, 'unlockStack');
@@ -130,4 +132,38 @@ export const forkCopyRangeProtected: P = {
     },
     done: { footprint: () => [], run: () => ret() },
   },
+};
+
+const protectedCopier = { forkCopyRange: 'forkCopyRangeProtected' };
+
+/** forkCopy: each vseg's range copied by forkCopyRangeProtected. */
+const copyingProtected = (base: P): P => ({
+  ...base,
+  steps: { ...base.steps, nextVseg: callingInstead(stepOf(base, 'nextVseg'), protectedCopier) },
+});
+
+/** threadUserFork: the stack copied by forkCopyRangeProtected; no halGptSetCow pass. */
+const stackProtected = (base: P): P => ({
+  ...base,
+  steps: {
+    ...base.steps,
+    stackVseg: callingInstead(stepOf(base, 'stackVseg'), protectedCopier),
+    parentCow: { ...stepOf(base, 'parentCow'), run: () => ret() },
+  },
+});
+
+/** rpcProcessMakeFork: no setCow pass (step 4), on to registering the child. */
+const withoutSetCow = (base: P): P => ({
+  ...base,
+  steps: { ...base.steps, setCow: { ...stepOf(base, 'setCow'), run: () => 'register' } },
+});
+
+export const forkProtectsParentFirst: Correction = {
+  selected: (k) => k.forkProtectsParentFirst,
+  procedures: {
+    forkCopy: copyingProtected,
+    threadUserFork: stackProtected,
+    rpcProcessMakeFork: withoutSetCow,
+  },
+  adds: [forkCopyRangeProtected],
 };

@@ -16,24 +16,25 @@
  * entry while it waits for the reference lock reads the COW value after step 3. So the vpn is marked in
  * every copy atomically with respect to them, and no copy set with a stale writable PTE escapes it.
  */
-import type { Procedure } from '../../engine/types.js';
-import { call, ret } from '../../engine/types.js';
-import { isMapped, PTE } from '../../hw/pte.js';
-import { setCowAttr } from './setCow.js';
-import type { AlmosShared } from './state.js';
-import { gptPath, proc, ptePath, r, w } from './util.js';
+import type { Frame, Procedure } from '../../../engine/types.js';
+import { call, ret } from '../../../engine/types.js';
+import { isMapped, PTE } from '../../../hw/pte.js';
+import { setCowAttr } from '../gpt.js';
+import type { AlmosShared } from '../state.js';
+import { gptPath, proc, ptePath, r, w } from '../util.js';
 
-type P = Procedure<AlmosShared>;
-type F = { locals: { [k: string]: unknown } };
+/** Locals: `pid`, `base`, `size`, `vpn` in; `ci` (the next copy of the mark walk, by index). */
+type Locals = { pid: number; base: number; size: number; vpn: number; ci?: number };
+type P = Procedure<AlmosShared, Locals>;
+type F = Frame<Locals>;
 
-const num = (f: F, k: string) => f.locals[k] as number;
-const pid = (f: F) => num(f, 'pid');
-const vpn = (f: F) => num(f, 'vpn');
+const pid = (f: F) => f.locals.pid;
+const vpn = (f: F) => f.locals.vpn;
 const refOf = (s: AlmosShared, f: F) => proc(s, pid(f)).ref;
 /** The next copy (index into the copies list, from `ci`) other than the reference, or undefined. */
 function nextCopy(s: AlmosShared, f: F): { ci: number; cxy: number } | undefined {
   const copies = proc(s, pid(f)).copies;
-  for (let ci = (f.locals.ci as number | undefined) ?? 0; ci < copies.length; ci++) {
+  for (let ci = f.locals.ci ?? 0; ci < copies.length; ci++) {
     const cxy = copies[ci] as number;
     if (cxy !== refOf(s, f)) return { ci, cxy };
   }
@@ -48,7 +49,7 @@ export const setCowByVpn: P = {
     lockRef: {
       footprint: (_s, f) => [r(`proc.${pid(f)}.ref`)],
       run(s, f) {
-        if (vpn(f) >= num(f, 'base') + num(f, 'size')) return ret();
+        if (vpn(f) >= f.locals.base + f.locals.size) return ret();
         f.locals.ci = 0;
         return call('lockPte', { gpt: gptPath(pid(f), refOf(s, f)), vpn: vpn(f) }, 'markCopy');
       },

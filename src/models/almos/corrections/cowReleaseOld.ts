@@ -17,16 +17,18 @@
  * assertion of the correction, recorded for noKernelPanic. Returns null. Called only on the copy path
  * (forks > 0 was read).
  */
-import type { Procedure } from '../../engine/types.js';
-import { call, ret } from '../../engine/types.js';
-import { heldPath, kernelPanic, panicFootprint, release } from './ghost.js';
-import type { AlmosShared, PageDesc } from './state.js';
-import { r, w } from './util.js';
+import type { Frame, Procedure } from '../../../engine/types.js';
+import { call, ret } from '../../../engine/types.js';
+import { heldPath, kernelPanic, panicFootprint, release } from '../ghost.js';
+import type { AlmosShared, PageDesc } from '../state.js';
+import { r, w } from '../util.js';
 
-type P = Procedure<AlmosShared>;
-type F = { locals: { [k: string]: unknown } };
+/** Locals: `oldPpn` in; `lastOut` (no other holder was left: free the page). */
+type Locals = { oldPpn: number; lastOut: boolean };
+type P = Procedure<AlmosShared, Locals>;
+type F = Frame<Locals>;
 
-const oldPpn = (f: F) => f.locals.oldPpn as number;
+const oldPpn = (f: F) => f.locals.oldPpn;
 const lock = (f: F) => `page.${oldPpn(f)}.lock`;
 
 export const cowReleaseOld: P = {
@@ -61,7 +63,7 @@ export const cowReleaseOld: P = {
     freePage: {
       footprint: () => [],
       run(_s, f) {
-        if (f.locals.lastOut !== true) return ret();
+        if (!f.locals.lastOut) return ret();
         return call('ppmFreePage', { ppn: oldPpn(f) }, 'done');
       },
     },

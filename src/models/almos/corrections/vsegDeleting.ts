@@ -1,22 +1,20 @@
 /**
- * The "vseg being deleted" mark of the corrected munmap (knob `munmapProtocol = detachFirst`; the
- * documented munmap races page faults: docs/findings.md, M1/M2). munmap marks the vseg's base in the
- * reference copy (`Copy.deleting`, under the reference VSL write lock) before it touches any copy;
- * the mark goes away with the vseg itself, when removeVseg detaches it from the reference VSL.
+ * The "vseg being deleted" mark of the corrected munmap (knob `munmapProtocol = detachFirst`,
+ * munmapDetachFirst.ts; the documented munmap races page faults: docs/findings.md, M1/M2). munmap
+ * marks the vseg's base in the reference copy (`Copy.deleting`, under the reference VSL write lock)
+ * before it touches any copy; the mark goes away with the vseg itself, when removeVseg detaches it
+ * from the reference VSL.
  * `vsegAlive` is the re-check done by getVseg's attach (under the local VSL write lock) and by the
  * public page faults (under the lock they map under): the vseg they hold is still in the reference VSL,
  * with the same bounds and type, and not being deleted. One remote read of the reference VSL.
  * Contract: every copy is cleared after the mark, under a lock the re-checking fault holds from its
  * re-check to its last PTE store, so a fault either maps before the clearing or does not map at all.
  */
-import type { Access } from '../../engine/types.js';
-import type { AlmosShared, Vseg } from './state.js';
-import { copyPath, proc, r, vslPath, w } from './util.js';
+import type { Access } from '../../../engine/types.js';
+import type { AlmosShared, Vseg } from '../state.js';
+import { copyPath, proc, r, vslPath, w } from '../util.js';
 
 export const deletingPath = (pid: number, cxy: number) => `${copyPath(pid, cxy)}.deleting`;
-
-/** Whether the knob selects the corrected munmap. */
-export const detachFirst = (s: AlmosShared): boolean => s.knobs.munmapProtocol === 'detachFirst';
 
 /** The vseg `v` of process `pid` is still in the reference VSL and not being deleted. */
 export function vsegAlive(s: AlmosShared, pid: number, v: Vseg): boolean {

@@ -9,17 +9,19 @@
  * A fault racing the clearing either re-checked the vseg before munmap marked it and holds the lock
  * the clearing waits for (its entry is then reset), or re-checks after and maps nothing.
  */
-import type { Procedure } from '../../engine/types.js';
-import { call, ret } from '../../engine/types.js';
-import type { AlmosShared } from './state.js';
-import { gptLockPath, here, proc } from './util.js';
+import type { Frame, Procedure } from '../../../engine/types.js';
+import { call, ret } from '../../../engine/types.js';
+import type { AlmosShared } from '../state.js';
+import { gptLockPath, here, proc } from '../util.js';
 
-type P = Procedure<AlmosShared>;
-type F = { locals: { [k: string]: unknown } };
+/** Locals: `pid`, `base` in. */
+type Locals = { pid: number; base: number };
+type P = Procedure<AlmosShared, Locals>;
+type F = Frame<Locals>;
 
-const pid = (f: F) => f.locals.pid as number;
+const pid = (f: F) => f.locals.pid;
 const refOf = (s: AlmosShared, f: F) => proc(s, pid(f)).ref;
-const args = (f: F) => ({ pid: pid(f), base: f.locals.base as number, locked: true });
+const args = (f: F) => ({ pid: pid(f), base: f.locals.base, locked: true });
 
 export const removeVsegLocked: P = {
   name: 'removeVsegLocked',
