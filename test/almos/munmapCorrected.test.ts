@@ -1,6 +1,7 @@
 /**
- * The corrected munmap (knob `munmapProtocol = detachFirst`, vsegDeleting.ts, removeVsegLocked.ts;
- * docs/findings.md M1/M2): exhaustive BFS on the munmap races, documented vs corrected, G1 and G2, plain
+ * The corrected munmap (knob `munmapProtocol = detachFirst`: corrections/vsegDeleting.ts and
+ * corrections/removeVsegLocked.ts; docs/findings.md M1/M2): exhaustive BFS on the munmap races,
+ * documented vs corrected, G1 and G2, plain
  * and combined with the corrected knob sets (verdicts, shortest counterexamples, state counts); each
  * part of the correction is needed (dropping it by a procedure override brings a violation back); a
  * sequential munmap from a copy leaves nothing behind; traced random runs of every built-in scenario.
