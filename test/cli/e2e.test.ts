@@ -20,7 +20,7 @@ it('npx tsx src/cli/bin.ts explore --model lost-update --json', () => {
     {
       cwd,
       encoding: 'utf8',
-      timeout: 60_000,
+      timeout: 600_000,
     },
   );
   expect(child.status).toBe(1);
