@@ -4,9 +4,10 @@
  * is seen by the other: the fork-snapshot semantics of private memory is lost.
  * Edge cases: a process holds a page when any of its GPT copies maps it (not only its authoritative
  * GPT): a stale copy still translates loads, so a page another process may write must not be left
- * mapped there. File mapper pages are excluded (FILE vsegs are shared mappings). No window is
- * exempt: while a fork is in progress the child's entries already share the parent's pages, so the
- * parent's entries must be COW read-only before the child's are written (docs/findings.md F4).
+ * mapped there. File mapper pages are excluded (FILE vsegs are shared mappings). It holds in every
+ * state, the fork window included: while a fork is in progress the child's entries already share the
+ * parent's pages, so the parent's entries must be COW read-only before the child's are written
+ * (docs/findings.md F4).
  */
 import type { Invariant } from '../../../engine/types.js';
 import { PTE } from '../../../hw/pte.js';
